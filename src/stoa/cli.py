@@ -1,0 +1,97 @@
+"""The `stoa` command line: tools for keys and transactions (node commands arrive with the chain)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+import orjson
+
+from .protocol import ProtocolError, SignedTransaction
+from .protocol.keys import ROLES, PrivateKey
+
+
+def emit(value: Any) -> None:
+    click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
+
+
+def parse_chain_id(text: str) -> bytes:
+    try:
+        chain_id = bytes.fromhex(text)
+    except ValueError:
+        raise click.BadParameter("must be 64 hex digits") from None
+    if len(chain_id) != 32:
+        raise click.BadParameter(f"must be 32 bytes (64 hex digits), got {len(chain_id)} bytes")
+    return chain_id
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stoa")
+def main() -> None:
+    """Stoa: a self-hostable, Steem-compatible, reward-based blogging network."""
+
+
+@main.group()
+def tx() -> None:
+    """Inspect transactions: bytes, ids, digests and signers."""
+
+
+@tx.command("inspect")
+@click.argument("source", type=click.File("rb"), default="-")
+@click.option("--chain-id", default="00" * 32, show_default="all zeros (Steem mainnet)", help="Chain id, 64 hex digits.")
+def tx_inspect(source: Any, chain_id: str) -> None:
+    """Read a transaction (legacy or appbase JSON) from SOURCE (a file, or - for stdin) and print its
+    serialized hex (without signatures), id, signature digest and the public keys that signed it."""
+    network = parse_chain_id(chain_id)
+    try:
+        data = orjson.loads(source.read())
+    except orjson.JSONDecodeError as error:
+        raise click.ClickException(f"not JSON: {error}") from None
+    try:
+        transaction = SignedTransaction.parse(data)
+        signers = [str(key) for key in transaction.signers(network)]
+    except ProtocolError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        transaction.validate()
+        validation: Any = "ok"
+    except ProtocolError as error:
+        validation = error.as_dict()
+    emit(
+        {
+            "hex": transaction.unsigned_bytes().hex(),
+            "id": transaction.id(),
+            "digest": transaction.digest(network).hex(),
+            "chain_id": network.hex(),
+            "signers": signers,
+            "validation": validation,
+        }
+    )
+
+
+@main.group()
+def keys() -> None:
+    """Make key sets: owner, active, posting and memo keys."""
+
+
+def key_set(keys_by_role: dict[str, PrivateKey]) -> dict[str, dict[str, str]]:
+    return {role: {"private": key.wif(), "public": str(key.public_key)} for role, key in keys_by_role.items()}
+
+
+@keys.command("new")
+def keys_new() -> None:
+    """Print a fresh random key for each role."""
+    emit(key_set({role: PrivateKey.generate() for role in ROLES}))
+
+
+@keys.command("from-password")
+@click.argument("account")
+@click.argument("password")
+def keys_from_password(account: str, password: str) -> None:
+    """Print the keys a Steem wallet derives from ACCOUNT and PASSWORD (sha256(account + role + password))."""
+    emit({"account": account, **key_set({role: PrivateKey.from_password(account, role, password) for role in ROLES})})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
