@@ -39,7 +39,9 @@ def tx() -> None:
 
 @tx.command("inspect")
 @click.argument("source", type=click.File("rb"), default="-")
-@click.option("--chain-id", default="00" * 32, show_default="all zeros (Steem mainnet)", help="Chain id, 64 hex digits.")
+@click.option(
+    "--chain-id", default="00" * 32, show_default="all zeros (Steem mainnet)", help="Chain id, 64 hex digits."
+)
 def tx_inspect(source: Any, chain_id: str) -> None:
     """Read a transaction (legacy or appbase JSON) from SOURCE (a file, or - for stdin) and print its
     serialized hex (without signatures), id, signature digest and the public keys that signed it."""

@@ -28,7 +28,10 @@ def _symbol(name: str, precision: int, nai: str) -> Symbol:
     return Symbol(name, precision, nai, bytes((precision,)) + name.encode("ascii").ljust(7, b"\0"))
 
 
-SYMBOLS = {s.name: s for s in (_symbol(STEEM, 3, "@@000000021"), _symbol(SBD, 3, "@@000000013"), _symbol(VESTS, 6, "@@000000037"))}
+SYMBOLS = {
+    s.name: s
+    for s in (_symbol(STEEM, 3, "@@000000021"), _symbol(SBD, 3, "@@000000013"), _symbol(VESTS, 6, "@@000000037"))
+}
 SYMBOL_ALIASES = {"HIVE": STEEM, "HBD": SBD}
 BY_NAI = {s.nai: s for s in SYMBOLS.values()}
 BY_WIRE = {s.wire: s for s in SYMBOLS.values()}
@@ -54,7 +57,7 @@ class Asset(NamedTuple):
     def __str__(self) -> str:
         return format_legacy(self)
 
-    def __add__(self, other: Any) -> Asset:  # type: ignore[override]
+    def __add__(self, other: Any) -> Asset:
         return Asset(self.amount + _same_symbol(self, other).amount, self.symbol)
 
     def __sub__(self, other: Asset) -> Asset:
@@ -96,7 +99,9 @@ def parse_nai(value: dict[str, Any]) -> Asset:
     try:
         amount, precision, nai = value["amount"], value["precision"], value["nai"]
     except KeyError as missing:
-        raise ShapeError("", "missing", f"an appbase asset needs amount, precision and nai; {missing} is missing") from None
+        raise ShapeError(
+            "", "missing", f"an appbase asset needs amount, precision and nai; {missing} is missing"
+        ) from None
     symbol = BY_NAI.get(nai)
     if symbol is None:
         raise ShapeError("", "symbol", f"unknown NAI {nai!r}; expected @@000000021, @@000000013 or @@000000037")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from .errors import ProtocolError
+from .fields import ACCOUNT_NAME
 from .keys import PUBLIC_KEY, PublicKey
 from .record import Record, record
 from .rules import validate_account_name
-from .types import STRING, UINT16, UINT32, FlatMap
+from .types import UINT16, UINT32, FlatMap
 
-AccountAuths = Annotated[tuple[tuple[str, int], ...], FlatMap(STRING, UINT16)]
+AccountAuths = Annotated[tuple[tuple[str, int], ...], FlatMap(ACCOUNT_NAME, UINT16)]
 KeyAuths = Annotated[tuple[tuple[PublicKey, int], ...], FlatMap(PUBLIC_KEY, UINT16)]
 
 

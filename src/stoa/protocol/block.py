@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from .errors import ShapeError
+from .fields import AccountName, BlockId, SignatureField, TimePointSec
 from .hashes import ripemd160, sha224, sha256
 from .keys import PrivateKey, PublicKey, recover_public_key
-from .operations.fields import AccountName, BlockId, SignatureField, TimePointSec
 from .record import Record, record
 from .transaction import SignedTransaction
 from .types import RIPEMD160, UINT32, VOID, FlatSet, StaticVariant, Vector, expect, variant_key
@@ -99,7 +99,8 @@ class SignedBlockHeader(BlockHeader):
         """sha224 of the signed header, first 4 bytes replaced by the big-endian block number."""
         out = bytearray()
         SignedBlockHeader.pack(self, out)
-        return self.block_num.to_bytes(4, "big") + sha224(bytes(out))[4:20]
+        digest: bytes = sha224(bytes(out))
+        return self.block_num.to_bytes(4, "big") + digest[4:20]
 
     def signing_key(self) -> PublicKey:
         return recover_public_key(self.witness_signature, self.digest())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 
 def sha256(data: bytes) -> bytes:
@@ -23,7 +24,7 @@ def _cryptodome_ripemd160(data: bytes) -> bytes:
     return RIPEMD160.new(data).digest()
 
 
-def _pick_ripemd160():  # type: ignore[no-untyped-def]
+def _pick_ripemd160() -> Callable[[bytes], bytes]:
     # OpenSSL 3 builds without the legacy provider have no ripemd160; pycryptodomex always does.
     try:
         hashlib.new("ripemd160", b"")

@@ -66,7 +66,7 @@ def _public_key_from_string(text: str) -> PublicKey:
     if not text.startswith(ADDRESS_PREFIX):
         raise EncodingError("", "public-key", f"public keys start with {ADDRESS_PREFIX}, got {text[:12]!r}")
     try:
-        raw = base58.b58decode(text[len(ADDRESS_PREFIX):])
+        raw = base58.b58decode(text[len(ADDRESS_PREFIX) :])
     except ValueError:
         raise EncodingError("", "base58", f"{text!r} is not valid base58") from None
     if len(raw) != 37:

@@ -122,7 +122,7 @@ def codec_of(owner: type, name: str, hint: Any) -> Codec[Any]:
     if get_origin(hint) is Annotated:
         return get_args(hint)[1]  # type: ignore[no-any-return]
     if isinstance(hint, type) and issubclass(hint, Record):
-        return hint  # type: ignore[return-value]
+        return hint
     raise TypeError(f"{owner.__name__}.{name}: annotate with Annotated[type, codec] or a Record class")
 
 
@@ -142,5 +142,5 @@ def record(cls: type[R]) -> type[R]:
     aliases: dict[str, list[str]] = {}
     for alias, name in made.JSON_ALIASES.items():
         aliases.setdefault(name, []).append(alias)
-    made.FIELDS = tuple(_field(made, f, hints[f.name], aliases) for f in dataclasses.fields(made))
+    made.FIELDS = tuple(_field(made, f, hints[f.name], aliases) for f in dataclasses.fields(made))  # type: ignore[arg-type]
     return made

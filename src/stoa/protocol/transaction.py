@@ -1,4 +1,4 @@
-"""Transactions: TaPoS reference, expiration, operations; their id, signature digest and signers (protocol.md §1.1–1.6)."""
+"""Transactions: TaPoS reference, expiration, operations; their id, digest and signers (protocol.md §1.1–1.6)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from .errors import ProtocolError, SignatureError, ValidationError
+from .fields import Extensions, TimePointSec, Uint16, Uint32
 from .hashes import sha256
 from .keys import SIGNATURE, PrivateKey, PublicKey, recover_public_key
 from .operations import OPERATION, Operation, validate_operation
-from .operations.fields import Extensions, TimePointSec, Uint16, Uint32
 from .record import Record, record
 from .types import Vector
 
@@ -69,7 +69,11 @@ class SignedTransaction(Transaction):
         digest = self.digest(chain_id)
         added = tuple(key.sign_digest(digest) for key in keys)
         return SignedTransaction(
-            self.ref_block_num, self.ref_block_prefix, self.expiration, self.operations, self.extensions,
+            self.ref_block_num,
+            self.ref_block_prefix,
+            self.expiration,
+            self.operations,
+            self.extensions,
             self.signatures + added,
         )
 

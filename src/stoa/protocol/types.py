@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from calendar import timegm
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import EncodingError, ProtocolError, ShapeError
@@ -68,6 +68,7 @@ def need(data: bytes, pos: int, size: int) -> int:
 
 
 # --- varint -----------------------------------------------------------------------------------
+
 
 def pack_varint(value: int, out: bytearray) -> None:
     """Append `value` as unsigned LEB128 (fc's unsigned_int)."""
@@ -266,7 +267,7 @@ BYTES = HexBytes()
 
 def format_time(seconds: int) -> str:
     """`YYYY-MM-DDTHH:MM:SS` in UTC, as steemd writes time_point_sec."""
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def parse_time(text: str) -> int:

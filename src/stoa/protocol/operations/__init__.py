@@ -22,7 +22,14 @@ from .transfers import (
     TransferToVesting,
     WithdrawVesting,
 )
-from .witness import AccountWitnessProxy, AccountWitnessVote, ChainProperties, Pow2Operation, PowOperation, WitnessUpdate
+from .witness import (
+    AccountWitnessProxy,
+    AccountWitnessVote,
+    ChainProperties,
+    Pow2Operation,
+    PowOperation,
+    WitnessUpdate,
+)
 
 __all__ = [
     "BY_ID",

@@ -7,10 +7,10 @@ from typing import Annotated
 from ..asset import STEEM, VESTS, require_not_negative, require_symbol
 from ..authority import Authority
 from ..errors import ProtocolError
+from ..fields import AccountName, AssetField, Bool, Extensions, PublicKeyField, Text
 from ..rules import validate_account_name, validate_optional_json
 from ..types import Optional
 from .base import Operation, RequiredAuths, active, operation, owner
-from .fields import AccountName, AssetField, Bool, Extensions, PublicKeyField, Text
 
 OptionalAuthority = Annotated[Authority | None, Optional(Authority)]
 

@@ -12,7 +12,7 @@ from ..errors import EncodingError, ProtocolError, ShapeError, ValidationError
 from ..record import Record, record
 from ..types import pack_varint, type_name, unpack_varint
 
-O = TypeVar("O", bound="Operation")
+OpT = TypeVar("OpT", bound="Operation")
 
 
 class RequiredAuths(NamedTuple):
@@ -33,7 +33,7 @@ class Operation(Record):
     def required_authorities(self) -> RequiredAuths:
         raise NotImplementedError(f"{self.OP_NAME} declares no signers")
 
-    def to_json(self, appbase: bool = False) -> Any:  # type: ignore[override]
+    def to_json(self, appbase: bool = False) -> Any:
         return OPERATION.dump(self, appbase)
 
 
@@ -45,7 +45,7 @@ BY_NAME: dict[str, type[Operation]] = {}
 def operation(op_id: int, name: str):  # type: ignore[no-untyped-def]
     """Register an operation record under its wire id and JSON name."""
 
-    def register(cls: type[O]) -> type[O]:
+    def register(cls: type[OpT]) -> type[OpT]:
         made = record(cls)
         made.OP_ID = op_id
         made.OP_NAME = name
@@ -88,7 +88,11 @@ class OperationCodec:
         elif type(value) is dict and "type" in value and "value" in value:
             key, body = value["type"], value["value"]
         else:
-            raise ShapeError("", "type", f'expected ["name", {{...}}] or {{"type": "name_operation", "value": {{...}}}}, got {type_name(value)}')
+            raise ShapeError(
+                "",
+                "type",
+                f'expected ["name", {{...}}] or {{"type": "name_operation", "value": {{...}}}}, got {type_name(value)}',
+            )
         cls = operation_class(key)
         try:
             return cls.parse(body)

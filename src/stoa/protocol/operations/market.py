@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ..asset import SBD, STEEM, Price, require_positive, require_symbol
 from ..errors import ProtocolError, ValidationError
+from ..fields import AccountName, AssetField, Bool, TimePointSec, Uint32
 from ..rules import validate_account_name
 from .base import Operation, RequiredAuths, active, operation
-from .fields import AccountName, AssetField, Bool, TimePointSec, Uint32
 
 
 def require_steem_sbd_market(sell: str, receive: str, field: str) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from ..asset import SBD, require_not_negative, require_symbol
 from ..errors import ProtocolError, ValidationError
+from ..fields import AccountName, AccountNameSet, AssetField, Bool, Int16, Permlink, Text, Uint16
 from ..record import Record, record
 from ..rules import (
     MAX_BENEFICIARIES,
@@ -21,7 +22,6 @@ from ..rules import (
 )
 from ..types import FlatSet, StaticVariant, Vector, variant_key
 from .base import Operation, RequiredAuths, operation, posting
-from .fields import AccountName, AccountNameSet, AssetField, Bool, Int16, Permlink, Text, Uint16
 
 
 @operation(0, "vote")
@@ -108,7 +108,9 @@ class CommentPayoutBeneficiaries(Record):
         if not routes:
             raise ValidationError("beneficiaries", "empty", "must specify at least one beneficiary")
         if len(routes) > MAX_BENEFICIARIES:
-            raise ValidationError("beneficiaries", "count", f"cannot specify more than {MAX_BENEFICIARIES} beneficiaries")
+            raise ValidationError(
+                "beneficiaries", "count", f"cannot specify more than {MAX_BENEFICIARIES} beneficiaries"
+            )
         total = 0
         for index, route in enumerate(routes):
             field = f"beneficiaries.{index}"
@@ -116,7 +118,9 @@ class CommentPayoutBeneficiaries(Record):
             validate_percent(route.weight, f"{field}.weight")
             total += route.weight
             if index and not routes[index - 1].account < route.account:
-                raise ValidationError(f"{field}.account", "unsorted", "beneficiaries must be sorted by account, each once")
+                raise ValidationError(
+                    f"{field}.account", "unsorted", "beneficiaries must be sorted by account, each once"
+                )
         if total > PERCENT_100:
             raise ValidationError("beneficiaries", "percent", f"weights add up to {total}, more than 10000 (100 %)")
 
@@ -185,6 +189,4 @@ class CustomJson(Operation):
         validate_json(self.json, "json")
 
     def required_authorities(self) -> RequiredAuths:
-        return RequiredAuths(
-            active=frozenset(self.required_auths), posting=frozenset(self.required_posting_auths)
-        )
+        return RequiredAuths(active=frozenset(self.required_auths), posting=frozenset(self.required_posting_auths))

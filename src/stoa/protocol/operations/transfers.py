@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ..asset import SBD, STEEM, VESTS, require_not_negative, require_positive, require_symbol
 from ..errors import ValidationError
+from ..fields import AccountName, AssetField, Bool, Text, Uint16, Uint32
 from ..rules import validate_account_name, validate_memo, validate_percent
 from .base import Operation, RequiredAuths, active, operation, posting
-from .fields import AccountName, AssetField, Bool, Text, Uint16, Uint32
 
 
 @operation(2, "transfer")

@@ -10,18 +10,7 @@ from typing import Annotated, Any
 
 from ..asset import STEEM, require_not_negative, require_symbol
 from ..errors import ProtocolError, ValidationError
-from ..record import Record, record
-from ..rules import (
-    MAX_WITNESS_URL_LENGTH,
-    MIN_ACCOUNT_CREATION_FEE,
-    MIN_BLOCK_SIZE_LIMIT,
-    validate_account_name,
-    validate_percent,
-    validate_utf8,
-)
-from ..types import UINT32, StaticVariant, Vector
-from .base import Operation, RequiredAuths, active, operation
-from .fields import (
+from ..fields import (
     AccountName,
     AssetField,
     BlockId,
@@ -35,6 +24,17 @@ from .fields import (
     Uint32,
     Uint64,
 )
+from ..record import Record, record
+from ..rules import (
+    MAX_WITNESS_URL_LENGTH,
+    MIN_ACCOUNT_CREATION_FEE,
+    MIN_BLOCK_SIZE_LIMIT,
+    validate_account_name,
+    validate_percent,
+    validate_utf8,
+)
+from ..types import UINT32, StaticVariant, Vector
+from .base import Operation, RequiredAuths, active, operation
 
 
 @record
@@ -51,7 +51,9 @@ class ChainProperties(Record):
         """chain_properties::validate."""
         require_symbol(self.account_creation_fee, "account_creation_fee", STEEM)
         if self.account_creation_fee.amount < MIN_ACCOUNT_CREATION_FEE:
-            raise ValidationError("account_creation_fee", "minimum", "account creation fee must be at least 0.001 STEEM")
+            raise ValidationError(
+                "account_creation_fee", "minimum", "account creation fee must be at least 0.001 STEEM"
+            )
         if self.maximum_block_size < MIN_BLOCK_SIZE_LIMIT:
             raise ValidationError("maximum_block_size", "minimum", f"must be at least {MIN_BLOCK_SIZE_LIMIT} bytes")
         validate_percent(self.sbd_interest_rate, "sbd_interest_rate")

@@ -1,12 +1,12 @@
-"""Annotated field types the operations are written in, so each record reads like its FC_REFLECT."""
+"""Annotated field types the records are written in, so each one reads like its FC_REFLECT."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from ..asset import ASSET, Asset
-from ..keys import PUBLIC_KEY, SIGNATURE, PublicKey
-from ..types import (
+from .asset import ASSET, Asset
+from .keys import PUBLIC_KEY, SIGNATURE, PublicKey
+from .types import (
     BLOCK_ID,
     BOOL,
     BYTES,
@@ -20,11 +20,16 @@ from ..types import (
     UINT64,
     FlatSet,
     Optional,
+    String,
 )
 
-AccountName = Annotated[str, STRING]
+# Distinct codec instances (same wire form as STRING) so tools can tell what a string field holds.
+ACCOUNT_NAME = String()
+PERMLINK = String()
+
+AccountName = Annotated[str, ACCOUNT_NAME]
 Text = Annotated[str, STRING]
-Permlink = Annotated[str, STRING]
+Permlink = Annotated[str, PERMLINK]
 AssetField = Annotated[Asset, ASSET]
 Int16 = Annotated[int, INT16]
 Uint16 = Annotated[int, UINT16]
@@ -34,7 +39,7 @@ Bool = Annotated[bool, BOOL]
 TimePointSec = Annotated[int, TIME]
 PublicKeyField = Annotated[PublicKey, PUBLIC_KEY]
 OptionalPublicKey = Annotated[PublicKey | None, Optional(PUBLIC_KEY)]
-AccountNameSet = Annotated[tuple[str, ...], FlatSet(STRING)]
+AccountNameSet = Annotated[tuple[str, ...], FlatSet(ACCOUNT_NAME)]
 Extensions = Annotated[tuple[tuple[int, Any], ...], EXTENSIONS]
 BlockId = Annotated[bytes, BLOCK_ID]
 Digest = Annotated[bytes, SHA256]
