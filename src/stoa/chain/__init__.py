@@ -1,0 +1,1 @@
+"""The chain node: consensus state, block application, production and the block log."""
