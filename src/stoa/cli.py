@@ -1,13 +1,15 @@
-"""The `stoa` command line: tools for keys and transactions (node commands arrive with the chain)."""
+"""The `stoa` command line: create networks, and tools for keys and transactions."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
+from .chain.genesis import InitError, init_data_dir
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
 
@@ -30,6 +32,24 @@ def parse_chain_id(text: str) -> bytes:
 @click.version_option(package_name="stoa")
 def main() -> None:
     """Stoa: a self-hostable, Steem-compatible, reward-based blogging network."""
+
+
+@main.command()
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Where the network lives."
+)
+@click.option(
+    "--dev", is_flag=True, help="A dev network: initminer with the well-known testnet key, debug_node_api on."
+)
+@click.option("--network", help="A name for the network (part of its genesis, so of its chain id).")
+@click.option("--rpc-port", type=int, default=8090, show_default=True, help="JSON-RPC port written to the config.")
+def init(data_dir: Path, dev: bool, network: str | None, rpc_port: int) -> None:
+    """Create a new network in DATA_DIR: genesis, chain id and config."""
+    try:
+        genesis = init_data_dir(data_dir, dev, network, rpc_port)
+    except InitError as error:
+        raise click.ClickException(str(error)) from None
+    emit({"data_dir": str(data_dir), "network": genesis.network, "chain_id": genesis.chain_id().hex(), "dev": dev})
 
 
 @main.group()

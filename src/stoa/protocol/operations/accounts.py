@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from ..asset import STEEM, VESTS, require_not_negative, require_symbol
 from ..authority import Authority
@@ -13,6 +13,12 @@ from ..types import Optional
 from .base import Operation, RequiredAuths, active, operation, owner
 
 OptionalAuthority = Annotated[Authority | None, Optional(Authority)]
+
+
+class NewAccount(Protocol):
+    creator: str
+    new_account_name: str
+    json_metadata: str
 
 
 def validate_authorities(op: object, *fields: str) -> None:
@@ -27,12 +33,12 @@ def validate_authorities(op: object, *fields: str) -> None:
             raise error.nested(field) from None
 
 
-def validate_new_account(op: object) -> None:
+def validate_new_account(op: NewAccount) -> None:
     """The rules every account-creating operation shares."""
-    validate_account_name(op.new_account_name, "new_account_name")  # type: ignore[attr-defined]
-    validate_account_name(op.creator, "creator")  # type: ignore[attr-defined]
+    validate_account_name(op.new_account_name, "new_account_name")
+    validate_account_name(op.creator, "creator")
     validate_authorities(op, "owner", "active", "posting")
-    validate_optional_json(op.json_metadata, "json_metadata")  # type: ignore[attr-defined]
+    validate_optional_json(op.json_metadata, "json_metadata")
 
 
 @operation(9, "account_create")
