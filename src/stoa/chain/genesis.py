@@ -10,9 +10,13 @@ from typing import Any
 
 import orjson
 
-from ..protocol import PrivateKey
+from ..protocol import Authority, PrivateKey, PublicKey
 from ..protocol.hashes import sha256
 from . import params
+from .objects import DynamicGlobalProperties, new_account, new_witness
+from .state import ACCOUNTS, DGP, WITNESSES, State
+
+NULL_KEY = "STM1111111111111111111111111111111114T1Anm"  # 33 zero bytes: no one holds it
 
 GENESIS_FILE = "genesis.json"
 CONFIG_FILE = "config.json"
@@ -88,3 +92,88 @@ def load_genesis(data_dir: Path) -> Genesis:
 
 def write_json(path: Path, value: Any) -> None:
     path.write_bytes(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+
+
+def create_genesis_state(state: State, genesis: Genesis) -> None:
+    """Block 0: the init account (the supply, liquid and vested), its witness, null and temp, global properties."""
+    init_key = PublicKey.from_string(genesis.init_public_key)
+    init_authority = Authority.single_key(init_key)
+    empty = Authority(1)
+    vests = genesis.initial_vesting * params.VESTS_PER_STEEM_AT_GENESIS
+    init = new_account(
+        genesis.init_account,
+        0,
+        init_authority,
+        init_authority,
+        init_authority,
+        str(init_key),
+        "",
+        genesis.timestamp,
+        "",
+    )
+    init.balance = genesis.initial_supply
+    init.vesting_shares = vests
+    init.voting_mana = vests
+    init.downvote_mana = vests * params.DOWNVOTE_POOL_PERCENT // params.PERCENT_100
+    ACCOUNTS.insert(state.db, init)
+    for account_id, name in enumerate((params.NULL_ACCOUNT, params.TEMP_ACCOUNT), start=1):
+        impossible = Authority(1, (), ())
+        ACCOUNTS.insert(
+            state.db, new_account(name, account_id, impossible, empty, empty, NULL_KEY, "", genesis.timestamp, "")
+        )
+    WITNESSES.insert(
+        state.db,
+        new_witness(
+            genesis.init_account,
+            genesis.timestamp,
+            "",
+            str(init_key),
+            genesis.account_creation_fee,
+            params.MAX_BLOCK_SIZE,
+            0,
+        ),
+    )
+    supply = genesis.initial_supply + genesis.initial_vesting
+    DGP.insert(state.db, genesis_properties(genesis, supply, vests))
+
+
+def genesis_properties(genesis: Genesis, supply: int, vests: int) -> DynamicGlobalProperties:
+    return DynamicGlobalProperties(
+        head_block_number=0,
+        head_block_id=bytes(20),
+        time=genesis.timestamp,
+        current_witness=genesis.init_account,
+        total_pow=0,
+        num_pow_witnesses=0,
+        virtual_supply=supply,
+        current_supply=supply,
+        confidential_supply=0,
+        current_sbd_supply=0,
+        confidential_sbd_supply=0,
+        total_vesting_fund_steem=genesis.initial_vesting,
+        total_vesting_shares=vests,
+        total_reward_fund_steem=0,
+        total_reward_shares2="0",
+        pending_rewarded_vesting_shares=0,
+        pending_rewarded_vesting_steem=0,
+        sbd_interest_rate=0,
+        sbd_print_rate=params.PERCENT_100,
+        maximum_block_size=params.MAX_BLOCK_SIZE,
+        current_aslot=0,
+        recent_slots_filled=str((1 << 128) - 1),
+        participation_count=128,
+        last_irreversible_block_num=0,
+        vote_power_reserve_rate=params.VOTE_POWER_RESERVE_RATE,
+        delegation_return_period=params.DELEGATION_RETURN_PERIOD,
+        reverse_auction_seconds=params.REVERSE_AUCTION_SECONDS,
+        available_account_subsidies=0,
+        sbd_stop_percent=1000,
+        sbd_start_percent=900,
+        next_maintenance_time=genesis.timestamp,
+        last_budget_time=0,
+        content_reward_percent=6500,
+        vesting_reward_percent=1500,
+        sps_fund_percent=1000,
+        sps_interval_ledger=0,
+        downvote_pool_percent=params.DOWNVOTE_POOL_PERCENT,
+    )

@@ -52,6 +52,10 @@ class Transaction(Record):
         if not self.operations:
             raise ValidationError("operations", "empty", "a transaction needs at least one operation")
         for index, op in enumerate(self.operations):
+            if op.VIRTUAL:
+                raise ValidationError(
+                    f"operations.{index}", "virtual", f"{op.OP_NAME} is a virtual operation; only the chain makes those"
+                )
             try:
                 validate_operation(op)
             except ProtocolError as error:

@@ -29,6 +29,7 @@ class Operation(Record):
     __slots__ = ()
     OP_ID: ClassVar[int]
     OP_NAME: ClassVar[str]
+    VIRTUAL: ClassVar[bool] = False
 
     def required_authorities(self) -> RequiredAuths:
         raise NotImplementedError(f"{self.OP_NAME} declares no signers")

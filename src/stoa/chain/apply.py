@@ -1,0 +1,274 @@
+"""apply_transaction and apply_block, as steemd's database::_apply_transaction / _apply_block do them.
+
+Each operation goes to the one evaluator registered for its class (chain/evaluators/); what the
+chain does on its own each block (expirations, returns, payouts) runs in `end_of_block`, in the
+reference's order (protocol.md §4.1). Every applied operation, real or virtual, is recorded with
+its block position for the history APIs and the social index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import orjson
+
+from ..protocol import Authority, SignedBlock, SignedTransaction
+from ..protocol.errors import ProtocolError
+from ..protocol.fields import ACCOUNT_NAME
+from ..protocol.operations import OPERATION, Operation
+from ..protocol.record import Record
+from ..protocol.types import FlatMap, FlatSet, Optional, Vector
+from . import params
+from .authority import verify_authority
+from .errors import ChainError
+from .objects import BlockSummary, RecentTransaction
+from .state import BLOCK_SUMMARY, DGP, TRANSACTIONS, State
+
+OpT = TypeVar("OpT", bound=Operation)
+Evaluator = Callable[["ApplyContext", Any], None]
+EVALUATORS: dict[type[Operation], Evaluator] = {}
+BlockStep = Callable[["ApplyContext"], None]
+END_OF_BLOCK: list[BlockStep] = []
+
+
+def evaluates(
+    op_class: type[OpT],
+) -> Callable[[Callable[[ApplyContext, OpT], None]], Callable[[ApplyContext, OpT], None]]:
+    """Register the evaluator of one operation class."""
+
+    def register(function: Callable[[ApplyContext, OpT], None]) -> Callable[[ApplyContext, OpT], None]:
+        if op_class in EVALUATORS:
+            raise RuntimeError(f"{op_class.OP_NAME} has two evaluators")
+        EVALUATORS[op_class] = function
+        return function
+
+    return register
+
+
+def end_of_block(step: BlockStep) -> BlockStep:
+    """Register a step run after a block's transactions, in registration order."""
+    END_OF_BLOCK.append(step)
+    return step
+
+
+@dataclass
+class ApplyContext:
+    """Where an operation is being applied: the state, the block's time and number, the position."""
+
+    state: State
+    now: int
+    block_num: int
+    trx_id: str = "0" * 40
+    trx_in_block: int = 0
+    op_in_trx: int = 0
+    virtual_ops: list[Operation] = field(default_factory=list)
+
+    def emit(self, op: Operation) -> None:
+        """Record a virtual operation at the current position."""
+        record_operation(self, op, virtual=True)
+
+
+def impacted_accounts(op: Operation) -> set[str]:
+    """Every account an operation names (steemd's get_impacted_accounts, derived from field types)."""
+    names: set[str] = set()
+    _collect_names(op, names)
+    return names
+
+
+def _collect_names(value: Any, names: set[str]) -> None:
+    if not isinstance(value, Record):
+        return
+    for spec in type(value).FIELDS:
+        _collect_field(spec.codec, getattr(value, spec.name), names)
+
+
+def _collect_field(codec: Any, value: Any, names: set[str]) -> None:
+    if codec is ACCOUNT_NAME:
+        if value:
+            names.add(value)
+    elif isinstance(codec, Optional):
+        if value is not None:
+            _collect_field(codec.inner, value, names)
+    elif isinstance(codec, FlatMap):
+        for key, item in value:
+            _collect_field(codec.key, key, names)
+            _collect_field(codec.value, item, names)
+    elif isinstance(codec, (FlatSet, Vector)):
+        for item in value:
+            _collect_field(codec.inner, item, names)
+    elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Record):  # static_variant
+        _collect_names(value[1], names)
+    elif isinstance(value, Record):
+        _collect_names(value, names)
+
+
+def record_operation(ctx: ApplyContext, op: Operation, virtual: bool) -> None:
+    db = ctx.state.db
+    cursor = db.execute(
+        "INSERT INTO operations (block_num, trx_in_block, op_in_trx, virtual_op, trx_id, timestamp, op)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            ctx.block_num,
+            ctx.trx_in_block,
+            ctx.op_in_trx,
+            int(virtual),
+            ctx.trx_id,
+            ctx.now,
+            orjson.dumps(OPERATION.dump(op, False)),
+        ),
+    )
+    op_id = cursor.lastrowid
+    for account in sorted(impacted_accounts(op)):
+        db.execute(
+            "INSERT INTO account_history (account, seq, op_id)"
+            " SELECT ?, COALESCE(MAX(seq) + 1, 0), ? FROM account_history WHERE account = ?",
+            (account, op_id, account),
+        )
+
+
+def authority_getter(state: State, role: str) -> Callable[[str], Authority]:
+    def get(name: str) -> Authority:
+        account = state.account(name)
+        if account is None:
+            raise ChainError("signatures", "unknown-account", f"account {name!r} does not exist")
+        return account.authority(role)
+
+    return get
+
+
+def check_transaction_envelope(state: State, tx: SignedTransaction, now: int, head_block_num: int) -> str:
+    """Expiration, TaPoS, size and duplicate checks; returns the transaction id."""
+    if not now < tx.expiration:
+        raise ChainError(
+            "expiration", "expired", "transaction has expired (expiration is not after the head block time)"
+        )
+    if tx.expiration > now + params.MAX_TIME_UNTIL_EXPIRATION:
+        raise ChainError("expiration", "too-far", "expiration is more than 3600 s after the head block time")
+    if head_block_num > 0:
+        summary = BLOCK_SUMMARY.get(state.db, tx.ref_block_num)
+        if summary is None or int.from_bytes(summary.block_id[4:8], "little") != tx.ref_block_prefix:
+            raise ChainError(
+                "ref_block_prefix", "tapos", "transaction refers to a block this chain does not have (TaPoS mismatch)"
+            )
+    size = len(tx.to_bytes())
+    limit = state.dgp().maximum_block_size - params.SOFT_MAX_BLOCK_SIZE_MARGIN
+    if size > limit:
+        raise ChainError("", "size", f"transaction is {size} bytes, more than the {limit} allowed")
+    trx_id = tx.id()
+    if TRANSACTIONS.get(state.db, bytes.fromhex(trx_id)) is not None:
+        raise ChainError("", "duplicate", f"duplicate transaction {trx_id}")
+    return trx_id
+
+
+def apply_transaction(
+    state: State, tx: SignedTransaction, ctx: ApplyContext, chain_id: bytes, check_signatures: bool = True
+) -> str:
+    """Apply one transaction inside a savepoint: on any error nothing of it remains. Returns its id."""
+    with state.savepoint():
+        tx.validate()
+        trx_id = check_transaction_envelope(state, tx, ctx.now, ctx.block_num - 1)
+        if check_signatures:
+            verify_authority(
+                tx.operations,
+                tx.signers(chain_id),
+                authority_getter(state, "active"),
+                authority_getter(state, "owner"),
+                authority_getter(state, "posting"),
+            )
+        TRANSACTIONS.insert(state.db, RecentTransaction(bytes.fromhex(trx_id), tx.expiration))
+        ctx.trx_id = trx_id
+        for index, op in enumerate(tx.operations):
+            ctx.op_in_trx = index
+            try:
+                EVALUATORS[type(op)](ctx, op)
+            except ProtocolError as error:
+                raise error.nested(f"operations.{index}.{op.OP_NAME}") from None
+            except KeyError:
+                raise ChainError(
+                    f"operations.{index}", "unsupported", f"{op.OP_NAME} is not accepted by this chain"
+                ) from None
+            record_operation(ctx, op, virtual=False)
+        return trx_id
+
+
+def update_head(state: State, block: SignedBlock, block_id: bytes) -> None:
+    """update_global_dynamic_data, update_last_irreversible_block and create_block_summary for a new head."""
+    dgp = state.dgp()
+    missed = max(0, (block.timestamp - dgp.time) // params.BLOCK_INTERVAL - 1) if dgp.head_block_number else 0
+    dgp.head_block_number = block.block_num
+    dgp.head_block_id = block_id
+    dgp.time = block.timestamp
+    dgp.current_witness = block.witness
+    dgp.current_aslot += missed + 1
+    dgp.recent_slots_filled = str(((int(dgp.recent_slots_filled) << (missed + 1)) | 1) & ((1 << 128) - 1))
+    dgp.participation_count = bin(int(dgp.recent_slots_filled)).count("1")
+    # One producing witness confirms every block it signs: 100 % of the schedule, so LIB is the head.
+    dgp.last_irreversible_block_num = block.block_num
+    DGP.update(state.db, dgp)
+    summary = BlockSummary(block.block_num & 0xFFFF, block_id)
+    if BLOCK_SUMMARY.get(state.db, summary.slot) is None:
+        BLOCK_SUMMARY.insert(state.db, summary)
+    else:
+        BLOCK_SUMMARY.update(state.db, summary)
+
+
+def check_block_header(state: State, block: SignedBlock, check_signature: bool) -> None:
+    dgp = state.dgp()
+    if block.previous != dgp.head_block_id:
+        raise ChainError("previous", "fork", f"block does not build on the head block {dgp.head_block_id.hex()}")
+    if block.timestamp <= dgp.time and dgp.head_block_number:
+        raise ChainError("timestamp", "time", "block time must be after the head block's time")
+    if block.timestamp % params.BLOCK_INTERVAL:
+        raise ChainError("timestamp", "slot", f"block time must fall on a {params.BLOCK_INTERVAL}-second slot")
+    if block.calculate_merkle_root() != block.transaction_merkle_root:
+        raise ChainError("transaction_merkle_root", "merkle", "transaction merkle root does not match the transactions")
+    witness = state.witness(block.witness)
+    if witness is None:
+        raise ChainError("witness", "unknown-witness", f"{block.witness} is not a witness")
+    if check_signature and str(block.signing_key()) != witness.signing_key:
+        raise ChainError("witness_signature", "signature", f"block is not signed by {block.witness}'s signing key")
+    size = len(block.to_bytes())
+    if size > dgp.maximum_block_size:
+        raise ChainError("", "size", f"block is {size} bytes, over the maximum of {dgp.maximum_block_size}")
+
+
+def apply_block(state: State, block: SignedBlock, chain_id: bytes, check_signatures: bool = True) -> list[str]:
+    """Apply a whole block; the caller holds the DB transaction. Returns the transaction ids."""
+    check_block_header(state, block, check_signatures)
+    ctx = ApplyContext(state, block.timestamp, block.block_num)
+    ids = apply_transactions(state, block.transactions, ctx, chain_id, check_signatures)
+    finish_block(state, block, ctx)
+    return ids
+
+
+def apply_transactions(
+    state: State, transactions: Iterable[SignedTransaction], ctx: ApplyContext, chain_id: bytes, check_signatures: bool
+) -> list[str]:
+    ids = []
+    for index, tx in enumerate(transactions):
+        ctx.trx_in_block = index
+        trx_id = apply_transaction(state, tx, ctx, chain_id, check_signatures)
+        index_transaction(state, trx_id, ctx.block_num, index)
+        ids.append(trx_id)
+    return ids
+
+
+def index_transaction(state: State, trx_id: str, block_num: int, trx_num: int) -> None:
+    """Remember where a transaction landed, for get_transaction and synchronous broadcasts."""
+    state.db.execute(
+        "INSERT OR REPLACE INTO transaction_index (trx_id, block_num, trx_num) VALUES (?, ?, ?)",
+        (trx_id, block_num, trx_num),
+    )
+
+
+def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
+    """Everything after the transactions: new head, expirations, the chain's own operations."""
+    update_head(state, block, block.block_id())
+    ctx.trx_id = "0" * 40
+    ctx.trx_in_block = len(block.transactions)
+    ctx.op_in_trx = 0
+    state.db.execute("DELETE FROM transactions WHERE expiration < ?", (block.timestamp,))
+    for step in END_OF_BLOCK:
+        step(ctx)

@@ -1,0 +1,266 @@
+"""Consensus state in SQLite: the tables, typed row access, savepoints for undo, and the state digest.
+
+One connection writes (the node's writer thread); each block is one DB transaction and each
+transaction inside it one savepoint, so a failing transaction rolls back to exactly where it began.
+Read-only connections (WAL) serve the API without waiting for the writer. The store is behind this
+module's small surface (Table.get/insert/update/delete/scan, State.transaction/savepoint/digest) so
+that a PostgreSQL store can implement the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import orjson
+
+from .errors import ChainError
+from .objects import (
+    Account,
+    BlockSummary,
+    Comment,
+    CommentVote,
+    ConvertRequest,
+    DelegationExpiration,
+    DynamicGlobalProperties,
+    LimitOrder,
+    RecentTransaction,
+    SavingsWithdraw,
+    VestingDelegation,
+    WithdrawRoute,
+    Witness,
+    WitnessVote,
+)
+
+T = TypeVar("T")
+SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bytes": "BLOB", "bool": "INTEGER"}
+
+
+class Table(Generic[T]):
+    """A table whose rows are instances of a dataclass, keyed by some of its fields."""
+
+    def __init__(self, name: str, cls: type[T], key: tuple[str, ...], indexes: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.cls = cls
+        self.key = key
+        self.indexes = indexes
+        self.columns = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        self._types = {f.name: SQL_TYPES[str(f.type)] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        cols = ", ".join(self.columns)
+        where = " AND ".join(f"{k} = ?" for k in key)
+        self.sql_get = f"SELECT {cols} FROM {name} WHERE {where}"
+        self.sql_insert = f"INSERT INTO {name} ({cols}) VALUES ({', '.join('?' for _ in self.columns)})"
+        self.sql_update = f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in self.columns)} WHERE {where}"
+        self.sql_delete = f"DELETE FROM {name} WHERE {where}"
+        self.sql_all = f"SELECT {cols} FROM {name} ORDER BY {', '.join(key)}"
+
+    def ddl(self) -> list[str]:
+        columns = ", ".join(f"{c} {self._types[c]} NOT NULL" for c in self.columns)
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({', '.join(self.key)}))"]
+        statements += [
+            f"CREATE INDEX IF NOT EXISTS {self.name}_{index.replace(', ', '_')} ON {self.name} ({index})"
+            for index in self.indexes
+        ]
+        return statements
+
+    def row(self, obj: T) -> list[Any]:
+        return [getattr(obj, c) for c in self.columns]
+
+    def key_of(self, obj: T) -> list[Any]:
+        return [getattr(obj, k) for k in self.key]
+
+    def get(self, db: sqlite3.Connection, *key: Any) -> T | None:
+        found = db.execute(self.sql_get, key).fetchone()
+        return None if found is None else self.cls(*found)
+
+    def insert(self, db: sqlite3.Connection, obj: T) -> None:
+        db.execute(self.sql_insert, self.row(obj))
+
+    def update(self, db: sqlite3.Connection, obj: T) -> None:
+        db.execute(self.sql_update, self.row(obj) + self.key_of(obj))
+
+    def delete(self, db: sqlite3.Connection, obj: T) -> None:
+        db.execute(self.sql_delete, self.key_of(obj))
+
+    def scan(self, db: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = (), limit: int = -1) -> list[T]:
+        """Rows matching a WHERE clause written by our code (never user text; values go in params)."""
+        sql = f"SELECT {', '.join(self.columns)} FROM {self.name}"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {', '.join(self.key)} LIMIT ?"
+        return [self.cls(*found) for found in db.execute(sql, (*params, limit))]
+
+
+DGP = Table("dgp", DynamicGlobalProperties, ("id",))
+ACCOUNTS = Table("accounts", Account, ("name",), ("id",))
+COMMENTS = Table("comments", Comment, ("author", "permlink"), ("cashout_time", "parent_author, parent_permlink"))
+COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",))
+WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))
+WITNESS_VOTES = Table("witness_votes", WitnessVote, ("account", "witness"), ("witness",))
+BLOCK_SUMMARY = Table("block_summary", BlockSummary, ("slot",))
+TRANSACTIONS = Table("transactions", RecentTransaction, ("trx_id",), ("expiration",))
+DELEGATIONS = Table("vesting_delegations", VestingDelegation, ("delegator", "delegatee"), ("delegatee",))
+DELEGATION_EXPIRATIONS = Table("delegation_expirations", DelegationExpiration, ("id",), ("expiration",))
+WITHDRAW_ROUTES = Table("withdraw_routes", WithdrawRoute, ("from_account", "to_account"))
+SAVINGS_WITHDRAWS = Table("savings_withdraws", SavingsWithdraw, ("from_account", "request_id"), ("complete",))
+LIMIT_ORDERS = Table("limit_orders", LimitOrder, ("seller", "orderid"), ("expiration",))
+CONVERT_REQUESTS = Table("convert_requests", ConvertRequest, ("owner", "requestid"), ("conversion_date",))
+
+CONSENSUS_TABLES: tuple[Table[Any], ...] = (
+    DGP,
+    ACCOUNTS,
+    COMMENTS,
+    COMMENT_VOTES,
+    WITNESSES,
+    WITNESS_VOTES,
+    BLOCK_SUMMARY,
+    TRANSACTIONS,
+    DELEGATIONS,
+    DELEGATION_EXPIRATIONS,
+    WITHDRAW_ROUTES,
+    SAVINGS_WITHDRAWS,
+    LIMIT_ORDERS,
+    CONVERT_REQUESTS,
+)
+
+# What the node remembers beside consensus: every applied operation (real and virtual), each
+# account's history, and where each transaction landed. Rebuilt by replay like everything else.
+HISTORY_DDL = [
+    """CREATE TABLE IF NOT EXISTS operations (
+        id INTEGER PRIMARY KEY, block_num INTEGER NOT NULL, trx_in_block INTEGER NOT NULL,
+        op_in_trx INTEGER NOT NULL, virtual_op INTEGER NOT NULL, trx_id TEXT NOT NULL,
+        timestamp INTEGER NOT NULL, op BLOB NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS operations_block ON operations (block_num)",
+    """CREATE TABLE IF NOT EXISTS account_history (
+        account TEXT NOT NULL, seq INTEGER NOT NULL, op_id INTEGER NOT NULL, PRIMARY KEY (account, seq))""",
+    """CREATE TABLE IF NOT EXISTS transaction_index (
+        trx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, trx_num INTEGER NOT NULL)""",
+]
+
+
+def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (we issue BEGIN ourselves), WAL journal."""
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        # The block log is the durable record; a DB that loses its last commits is replayed from it.
+        db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA cache_size = -65536")
+    return db
+
+
+class State:
+    """Typed access to consensus state over one connection (the writer's, or a reader's)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._savepoints = 0
+
+    @classmethod
+    def open(cls, path: Path | str) -> State:
+        """The writer's state, with the schema created if the database is new."""
+        db = connect(path)
+        for table in CONSENSUS_TABLES:
+            for statement in table.ddl():
+                db.execute(statement)
+        for statement in HISTORY_DDL:
+            db.execute(statement)
+        return cls(db)
+
+    @classmethod
+    def reader(cls, path: Path | str) -> State:
+        """A read-only view on its own connection: it never waits for the writer (WAL)."""
+        return cls(connect(path, readonly=True))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One block: all of it commits, or none of it."""
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.db.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """One transaction inside a block: on an exception, every change since entry is undone."""
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        self.db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.db.execute(f"ROLLBACK TO {name}")
+            self.db.execute(f"RELEASE {name}")
+            raise
+        finally:
+            self._savepoints -= 1
+        self.db.execute(f"RELEASE {name}")
+
+    # --- typed access ------------------------------------------------------------------------
+
+    def dgp(self) -> DynamicGlobalProperties:
+        found = DGP.get(self.db, 0)
+        if found is None:
+            raise ChainError("", "no-genesis", "the state holds no chain yet")
+        return found
+
+    def has_chain(self) -> bool:
+        return DGP.get(self.db, 0) is not None
+
+    def account(self, name: str) -> Account | None:
+        return ACCOUNTS.get(self.db, name)
+
+    def require_account(self, name: str, field: str) -> Account:
+        found = ACCOUNTS.get(self.db, name)
+        if found is None:
+            raise ChainError(field, "unknown-account", f"account {name!r} does not exist")
+        return found
+
+    def comment(self, author: str, permlink: str) -> Comment | None:
+        return COMMENTS.get(self.db, author, permlink)
+
+    def require_comment(self, author: str, permlink: str, field: str = "permlink") -> Comment:
+        found = COMMENTS.get(self.db, author, permlink)
+        if found is None:
+            raise ChainError(field, "unknown-comment", f"no post or comment @{author}/{permlink}")
+        return found
+
+    def witness(self, owner: str) -> Witness | None:
+        return WITNESSES.get(self.db, owner)
+
+    def count(self, table: Table[Any], where: str = "", params: tuple[Any, ...] = ()) -> int:
+        sql = f"SELECT COUNT(*) FROM {table.name}" + (f" WHERE {where}" if where else "")
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    def next_id(self, table: Table[Any]) -> int:
+        return int(self.db.execute(f"SELECT COALESCE(MAX(id), -1) + 1 FROM {table.name}").fetchone()[0])
+
+    # --- digest ------------------------------------------------------------------------------
+
+    def digest(self) -> str:
+        """sha256 over every consensus row in key order: equal digests mean equal states."""
+        hasher = hashlib.sha256()
+        for table in CONSENSUS_TABLES:
+            hasher.update(table.name.encode())
+            for found in self.db.execute(table.sql_all):
+                hasher.update(orjson.dumps([v.hex() if isinstance(v, bytes) else v for v in found]))
+        return hasher.hexdigest()
