@@ -239,6 +239,8 @@ class Node:
         self.producer.start()
 
     def stop(self) -> None:
+        if self.stopping.is_set():
+            return
         self.stopping.set()
         self.wake.set()
         if self.producer is not None:
