@@ -33,7 +33,8 @@ class BlockLog:
         directory.mkdir(parents=True, exist_ok=True)
         self.log_path = directory / "blocks.log"
         self.index_path = directory / "blocks.index"
-        self._log = open(self.log_path, "a+b")  # noqa: SIM115 (held open for the node's life)
+        # Not O_APPEND: Linux's pwrite ignores the offset on append-mode files.
+        self._log = os.fdopen(os.open(self.log_path, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
         self._index = open(self.index_path, "a+b")  # noqa: SIM115
         self._offsets: list[int] = []
         self._end = 0
@@ -48,9 +49,7 @@ class BlockLog:
         if block_num != self.head_num + 1:
             raise BlockLogError(f"block log holds 1..{self.head_num}; cannot append block {block_num}")
         record = RECORD_HEADER.pack(len(payload), zlib.crc32(payload)) + payload
-        self._log.seek(self._end)
-        self._log.write(record)
-        self._log.flush()
+        os.pwrite(self._log.fileno(), record, self._end)
         os.fsync(self._log.fileno())
         self._offsets.append(self._end)
         self._end += len(record)
@@ -90,13 +89,16 @@ class BlockLog:
     # --- recovery ---------------------------------------------------------------------------
 
     def _read_record(self, offset: int) -> tuple[bytes | None, int]:
-        """The payload at `offset` and the offset after it; None if the record is torn or corrupt."""
-        self._log.seek(offset)
-        header = self._log.read(RECORD_HEADER.size)
+        """The payload at `offset` and the offset after it; None if the record is torn or corrupt.
+
+        Positional reads (pread) leave the append position alone, so API threads may read while
+        the producer appends."""
+        fd = self._log.fileno()
+        header = os.pread(fd, RECORD_HEADER.size, offset)
         if len(header) < RECORD_HEADER.size:
             return None, offset
         length, checksum = RECORD_HEADER.unpack(header)
-        payload = self._log.read(length)
+        payload = os.pread(fd, length, offset + RECORD_HEADER.size)
         if len(payload) < length or zlib.crc32(payload) != checksum:
             return None, offset
         return payload, offset + RECORD_HEADER.size + length
