@@ -17,7 +17,8 @@ $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/stoa --help
+	@test -f devnet/genesis.json || $(BIN)/stoa init --data-dir devnet --dev
+	$(BIN)/stoa run --data-dir devnet
 
 test: $(BIN)/.installed $(JS)/node_modules/.installed lint typecheck pytest
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 import orjson
+import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .api.app import node_app
 from .chain.genesis import InitError, init_data_dir
+from .chain.node import BLOCK_MODES, Node
+from .chain.params import DEV_INIT_MINER_WIF
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
 
@@ -50,6 +56,73 @@ def init(data_dir: Path, dev: bool, network: str | None, rpc_port: int) -> None:
     except InitError as error:
         raise click.ClickException(str(error)) from None
     emit({"data_dir": str(data_dir), "network": genesis.network, "chain_id": genesis.chain_id().hex(), "dev": dev})
+
+
+def open_node(data_dir: Path, block_mode: str) -> Node:
+    """A node on DATA_DIR, replaying what its database lacks with a progress bar."""
+    with Progress(
+        TextColumn("replaying blocks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    ) as progress:
+        task = progress.add_task("replay", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            return Node(data_dir, block_mode=block_mode, progress=advance)
+        except InitError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="The network to run.")
+@click.option("--host", help="Address to serve JSON-RPC on (default: from config.json, 127.0.0.1).")
+@click.option("--port", type=int, help="Port to serve JSON-RPC on (default: from config.json, 8090).")
+@click.option(
+    "--block-mode",
+    type=click.Choice(BLOCK_MODES),
+    default="slot",
+    show_default=True,
+    help="slot: a block every 3 s; instant: a block as soon as transactions wait; manual: only debug_node_api.",
+)
+def run(data_dir: Path, host: str | None, port: int | None, block_mode: str) -> None:
+    """Run the node: produce blocks and serve the JSON-RPC API until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    node = open_node(data_dir, block_mode)
+    rpc = node.config.get("rpc", {})
+    host = host or rpc.get("host", "127.0.0.1")
+    port = port or rpc.get("port", 8090)
+    dgp = node.state.dgp()
+    click.echo(f"Stoa node {node.genesis.network}: head block {dgp.head_block_number}, chain id {node.chain_id.hex()}")
+    click.echo(f"JSON-RPC: http://{host}:{port}/  (blocks: {block_mode})")
+    if node.genesis.dev:
+        click.echo(f"Dev network. Witness {node.witness}, key (owner/active/posting): {DEV_INIT_MINER_WIF}")
+    node.start()
+    try:
+        uvicorn.run(node_app(node), host=host, port=port, log_level="warning")
+    finally:
+        node.stop()
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def replay(data_dir: Path) -> None:
+    """Rebuild the database from the block log (signatures are not re-checked: the log is trusted)."""
+    for path in data_dir.glob("state.db*"):
+        path.unlink()
+    node = open_node(data_dir, "manual")
+    dgp = node.state.dgp()
+    click.echo(f"replayed to block {dgp.head_block_number}; state digest {node.state.digest()}")
+    node.stop()
+
+
+@main.command("state-digest")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def state_digest(data_dir: Path) -> None:
+    """Print the head block and a hash of the consensus state, to compare nodes or replays."""
+    node = open_node(data_dir, "manual")
+    emit({"head_block_number": node.state.dgp().head_block_number, "digest": node.state.digest()})
+    node.stop()
 
 
 @main.group()

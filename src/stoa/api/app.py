@@ -1,0 +1,26 @@
+"""Assemble the node's API: every namespace on one dispatcher, served over HTTP."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from ..chain.node import Node
+from . import broadcast, condenser, database, debug
+from .jsonrpc import Dispatcher
+from .reads import ChainReader
+from .server import make_app
+
+
+def build_dispatcher(node: Node) -> Dispatcher:
+    dispatcher = Dispatcher()
+    reader = ChainReader(node)
+    database.register(dispatcher, reader)
+    condenser.register(dispatcher, reader)
+    broadcast.register(dispatcher, node)
+    if node.genesis.dev:
+        debug.register(dispatcher, node)
+    return dispatcher
+
+
+def node_app(node: Node) -> Starlette:
+    return make_app(build_dispatcher(node))
