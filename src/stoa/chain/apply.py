@@ -8,6 +8,7 @@ its block position for the history APIs and the social index.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -63,7 +64,10 @@ class ApplyContext:
     trx_id: str = "0" * 40
     trx_in_block: int = 0
     op_in_trx: int = 0
-    virtual_ops: list[Operation] = field(default_factory=list)
+    # Written at the end of the block in one batch each: history rows and transaction positions.
+    history: list[tuple[str, int, int, int, Operation]] = field(default_factory=list)
+    positions: list[tuple[str, int, int]] = field(default_factory=list)
+    tapos: dict[int, int] = field(default_factory=dict)  # ref_block_num → prefix, for this block
 
     def emit(self, op: Operation) -> None:
         """Record a virtual operation at the current position."""
@@ -105,27 +109,54 @@ def _collect_field(codec: Any, value: Any, names: set[str]) -> None:
 
 
 def record_operation(ctx: ApplyContext, op: Operation, virtual: bool) -> None:
+    ctx.history.append((ctx.trx_id, ctx.trx_in_block, ctx.op_in_trx, int(virtual), op))
+
+
+def flush_history(ctx: ApplyContext) -> None:
+    """Write the block's operations, each account's history entries and transaction positions."""
     db = ctx.state.db
-    cursor = db.execute(
-        "INSERT INTO operations (block_num, trx_in_block, op_in_trx, virtual_op, trx_id, timestamp, op)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            ctx.block_num,
-            ctx.trx_in_block,
-            ctx.op_in_trx,
-            int(virtual),
-            ctx.trx_id,
-            ctx.now,
-            orjson.dumps(OPERATION.dump(op, False)),
-        ),
-    )
-    op_id = cursor.lastrowid
-    for account in sorted(impacted_accounts(op)):
-        db.execute(
-            "INSERT INTO account_history (account, seq, op_id)"
-            " SELECT ?, COALESCE(MAX(seq) + 1, 0), ? FROM account_history WHERE account = ?",
-            (account, op_id, account),
+    first_id = int(db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM operations").fetchone()[0])
+    rows = []
+    entries: list[tuple[str, int]] = []
+    for offset, (trx_id, trx_in_block, op_in_trx, virtual, op) in enumerate(ctx.history):
+        op_id = first_id + offset
+        rows.append(
+            (
+                op_id,
+                ctx.block_num,
+                trx_in_block,
+                op_in_trx,
+                virtual,
+                trx_id,
+                ctx.now,
+                orjson.dumps(OPERATION.dump(op, False)),
+            )
         )
+        entries.extend((account, op_id) for account in sorted(impacted_accounts(op)))
+    db.executemany("INSERT INTO operations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    next_seq = history_heads(db, {account for account, _ in entries})
+    history = []
+    for account, op_id in entries:
+        history.append((account, next_seq[account], op_id))
+        next_seq[account] += 1
+    db.executemany("INSERT INTO account_history (account, seq, op_id) VALUES (?, ?, ?)", history)
+    db.executemany(
+        "INSERT OR REPLACE INTO transaction_index (trx_id, block_num, trx_num) VALUES (?, ?, ?)", ctx.positions
+    )
+    ctx.history.clear()
+    ctx.positions.clear()
+
+
+def history_heads(db: sqlite3.Connection, accounts: set[str]) -> dict[str, int]:
+    """The next history sequence number of each account."""
+    heads = dict.fromkeys(accounts, 0)
+    names = sorted(accounts)
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT account, MAX(seq) + 1 FROM account_history WHERE account IN ({marks}) GROUP BY account"
+        heads.update(db.execute(query, chunk))
+    return heads
 
 
 def authority_getter(state: State, role: str) -> Callable[[str], Authority]:
@@ -138,59 +169,86 @@ def authority_getter(state: State, role: str) -> Callable[[str], Authority]:
     return get
 
 
-def check_transaction_envelope(state: State, tx: SignedTransaction, now: int, head_block_num: int) -> str:
-    """Expiration, TaPoS, size and duplicate checks; returns the transaction id."""
+def reference_prefix(state: State, tapos: dict[int, int], ref_block_num: int) -> int | None:
+    """The prefix of the block in summary slot `ref_block_num` (remembered for the rest of the block)."""
+    if ref_block_num not in tapos:
+        summary = BLOCK_SUMMARY.get(state.db, ref_block_num)
+        tapos[ref_block_num] = -1 if summary is None else int.from_bytes(summary.block_id[4:8], "little")
+    return tapos[ref_block_num]
+
+
+def check_transaction_envelope(
+    state: State, tx: SignedTransaction, now: int, head_block_num: int, tapos: dict[int, int]
+) -> str:
+    """Expiration, TaPoS, size and duplicate checks; records the id as seen and returns it."""
     if not now < tx.expiration:
         raise ChainError(
             "expiration", "expired", "transaction has expired (expiration is not after the head block time)"
         )
     if tx.expiration > now + params.MAX_TIME_UNTIL_EXPIRATION:
         raise ChainError("expiration", "too-far", "expiration is more than 3600 s after the head block time")
-    if head_block_num > 0:
-        summary = BLOCK_SUMMARY.get(state.db, tx.ref_block_num)
-        if summary is None or int.from_bytes(summary.block_id[4:8], "little") != tx.ref_block_prefix:
-            raise ChainError(
-                "ref_block_prefix", "tapos", "transaction refers to a block this chain does not have (TaPoS mismatch)"
-            )
+    if head_block_num > 0 and reference_prefix(state, tapos, tx.ref_block_num) != tx.ref_block_prefix:
+        raise ChainError(
+            "ref_block_prefix", "tapos", "transaction refers to a block this chain does not have (TaPoS mismatch)"
+        )
     size = len(tx.to_bytes())
     limit = state.dgp().maximum_block_size - params.SOFT_MAX_BLOCK_SIZE_MARGIN
     if size > limit:
         raise ChainError("", "size", f"transaction is {size} bytes, more than the {limit} allowed")
     trx_id = tx.id()
-    if TRANSACTIONS.get(state.db, bytes.fromhex(trx_id)) is not None:
-        raise ChainError("", "duplicate", f"duplicate transaction {trx_id}")
+    try:
+        TRANSACTIONS.insert(state.db, RecentTransaction(bytes.fromhex(trx_id), tx.expiration))
+    except sqlite3.IntegrityError:
+        raise ChainError("", "duplicate", f"duplicate transaction {trx_id}") from None
     return trx_id
 
 
 def apply_transaction(
-    state: State, tx: SignedTransaction, ctx: ApplyContext, chain_id: bytes, check_signatures: bool = True
+    state: State,
+    tx: SignedTransaction,
+    ctx: ApplyContext,
+    chain_id: bytes,
+    check_signatures: bool = True,
+    undo: bool = True,
 ) -> str:
-    """Apply one transaction inside a savepoint: on any error nothing of it remains. Returns its id."""
-    with state.savepoint():
-        tx.validate()
-        trx_id = check_transaction_envelope(state, tx, ctx.now, ctx.block_num - 1)
-        if check_signatures:
-            verify_authority(
-                tx.operations,
-                tx.signers(chain_id),
-                authority_getter(state, "active"),
-                authority_getter(state, "owner"),
-                authority_getter(state, "posting"),
-            )
-        TRANSACTIONS.insert(state.db, RecentTransaction(bytes.fromhex(trx_id), tx.expiration))
-        ctx.trx_id = trx_id
-        for index, op in enumerate(tx.operations):
-            ctx.op_in_trx = index
-            try:
-                EVALUATORS[type(op)](ctx, op)
-            except ProtocolError as error:
-                raise error.nested(f"operations.{index}.{op.OP_NAME}") from None
-            except KeyError:
-                raise ChainError(
-                    f"operations.{index}", "unsupported", f"{op.OP_NAME} is not accepted by this chain"
-                ) from None
-            record_operation(ctx, op, virtual=False)
-        return trx_id
+    """Apply one transaction. With `undo`, a failure leaves nothing of it behind (a savepoint); without,
+    the caller must discard the whole DB transaction, as apply_block does. Returns the id."""
+    if not undo:
+        return _apply_transaction(state, tx, ctx, chain_id, check_signatures)
+    mark = len(ctx.history)
+    try:
+        with state.savepoint():
+            return _apply_transaction(state, tx, ctx, chain_id, check_signatures)
+    except BaseException:
+        del ctx.history[mark:]
+        raise
+
+
+def _apply_transaction(
+    state: State, tx: SignedTransaction, ctx: ApplyContext, chain_id: bytes, check_signatures: bool
+) -> str:
+    tx.validate()
+    trx_id = check_transaction_envelope(state, tx, ctx.now, ctx.block_num - 1, ctx.tapos)
+    if check_signatures:
+        verify_authority(
+            tx.operations,
+            tx.signers(chain_id),
+            authority_getter(state, "active"),
+            authority_getter(state, "owner"),
+            authority_getter(state, "posting"),
+        )
+    ctx.trx_id = trx_id
+    for index, op in enumerate(tx.operations):
+        ctx.op_in_trx = index
+        evaluator = EVALUATORS.get(type(op))
+        if evaluator is None:
+            raise ChainError(f"operations.{index}", "unsupported", f"{op.OP_NAME} is not accepted by this chain")
+        try:
+            evaluator(ctx, op)
+        except ProtocolError as error:
+            raise error.nested(f"operations.{index}.{op.OP_NAME}") from None
+        record_operation(ctx, op, virtual=False)
+    return trx_id
 
 
 def update_head(state: State, block: SignedBlock, block_id: bytes) -> None:
@@ -249,18 +307,10 @@ def apply_transactions(
     ids = []
     for index, tx in enumerate(transactions):
         ctx.trx_in_block = index
-        trx_id = apply_transaction(state, tx, ctx, chain_id, check_signatures)
-        index_transaction(state, trx_id, ctx.block_num, index)
+        trx_id = apply_transaction(state, tx, ctx, chain_id, check_signatures, undo=False)
+        ctx.positions.append((trx_id, ctx.block_num, index))
         ids.append(trx_id)
     return ids
-
-
-def index_transaction(state: State, trx_id: str, block_num: int, trx_num: int) -> None:
-    """Remember where a transaction landed, for get_transaction and synchronous broadcasts."""
-    state.db.execute(
-        "INSERT OR REPLACE INTO transaction_index (trx_id, block_num, trx_num) VALUES (?, ?, ?)",
-        (trx_id, block_num, trx_num),
-    )
 
 
 def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
@@ -272,3 +322,4 @@ def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
     state.db.execute("DELETE FROM transactions WHERE expiration < ?", (block.timestamp,))
     for step in END_OF_BLOCK:
         step(ctx)
+    flush_history(ctx)

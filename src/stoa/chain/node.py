@@ -29,7 +29,7 @@ from . import (
     evaluators,  # noqa: F401  (registers every evaluator)
     params,
 )
-from .apply import ApplyContext, apply_block, apply_transaction, finish_block, index_transaction
+from .apply import ApplyContext, apply_block, apply_transaction, finish_block
 from .blocklog import BlockLog
 from .errors import ChainError
 from .genesis import CONFIG_FILE, Genesis, create_genesis_state, load_genesis
@@ -200,7 +200,7 @@ class Node:
                     except ProtocolError as error:
                         item.settle(error=error)
                         continue
-                    index_transaction(self.state, item.trx_id, ctx.block_num, len(included))
+                    ctx.positions.append((item.trx_id, ctx.block_num, len(included)))
                     included.append(item)
                     budget -= size
                 block = SignedBlock.produce(previous, ctx.now, self.witness, [i.tx for i in included], self.signing_key)

@@ -159,9 +159,11 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
 class State:
     """Typed access to consensus state over one connection (the writer's, or a reader's)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, writer: bool = False) -> None:
         self.db = db
+        self.writer = writer
         self._savepoints = 0
+        self._dgp: DynamicGlobalProperties | None = None  # the writer's copy; dropped on every rollback
 
     @classmethod
     def open(cls, path: Path | str) -> State:
@@ -172,7 +174,7 @@ class State:
                 db.execute(statement)
         for statement in HISTORY_DDL:
             db.execute(statement)
-        return cls(db)
+        return cls(db, writer=True)
 
     @classmethod
     def reader(cls, path: Path | str) -> State:
@@ -187,6 +189,7 @@ class State:
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
+        self._dgp = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -210,6 +213,7 @@ class State:
         except BaseException:
             self.db.execute(f"ROLLBACK TO {name}")
             self.db.execute(f"RELEASE {name}")
+            self._dgp = None
             raise
         finally:
             self._savepoints -= 1
@@ -218,9 +222,14 @@ class State:
     # --- typed access ------------------------------------------------------------------------
 
     def dgp(self) -> DynamicGlobalProperties:
+        """The global properties; the writer keeps one copy, which evaluators change and save."""
+        if self._dgp is not None:
+            return self._dgp
         found = DGP.get(self.db, 0)
         if found is None:
             raise ChainError("", "no-genesis", "the state holds no chain yet")
+        if self.writer:
+            self._dgp = found
         return found
 
     def has_chain(self) -> bool:

@@ -8,7 +8,7 @@
 A record class is itself a codec (classmethods `parse`, `dump`, `pack`, `unpack`), so records nest.
 Field order is wire order; a field with a default may be left out of JSON; `JSON_ALIASES` maps the
 other chain's field names (Hive's `percent_hbd`, …) onto ours; a trailing underscore (`from_`) is
-dropped from the JSON key.
+dropped from the JSON key. Fields declared with `init=False` are private caches, never on the wire.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _field(owner: type, spec: dataclasses.Field[Any], hint: Any, aliases: dict[s
     return Field(spec.name, codec, default, tuple(aliases.get(spec.name.rstrip("_"), ())))
 
 
-@dataclass_transform()
+@dataclass_transform(field_specifiers=(dataclasses.field,))
 def record(cls: type[R]) -> type[R]:
     """Make `cls` a slotted dataclass and collect its fields' codecs in wire order."""
     made = dataclasses.dataclass(slots=True)(cls)
@@ -142,5 +142,9 @@ def record(cls: type[R]) -> type[R]:
     aliases: dict[str, list[str]] = {}
     for alias, name in made.JSON_ALIASES.items():
         aliases.setdefault(name, []).append(alias)
-    made.FIELDS = tuple(_field(made, f, hints[f.name], aliases) for f in dataclasses.fields(made))  # type: ignore[arg-type]
+    made.FIELDS = tuple(
+        _field(made, f, hints[f.name], aliases)
+        for f in dataclasses.fields(made)  # type: ignore[arg-type]
+        if f.init  # init=False fields are caches, not wire fields
+    )
     return made

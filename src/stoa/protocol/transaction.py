@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import field
 from typing import Annotated
 
 from .errors import ProtocolError, SignatureError, ValidationError
@@ -16,7 +17,8 @@ from .types import Vector
 ZERO_CHAIN_ID = bytes(32)
 
 Operations = Annotated[tuple[Operation, ...], Vector(OPERATION)]
-Signatures = Annotated[tuple[bytes, ...], Vector(SIGNATURE)]
+SIGNATURES = Vector(SIGNATURE)
+Signatures = Annotated[tuple[bytes, ...], SIGNATURES]
 
 
 def reference_block(block_id: bytes) -> tuple[int, int]:
@@ -33,11 +35,15 @@ class Transaction(Record):
     expiration: TimePointSec
     operations: Operations
     extensions: Extensions = ()
+    # Records are values, never mutated, so the packed form is computed once.
+    _unsigned: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def unsigned_bytes(self) -> bytes:
-        out = bytearray()
-        Transaction.pack(self, out)
-        return bytes(out)
+        if self._unsigned is None:
+            out = bytearray()
+            Transaction.pack(self, out)
+            self._unsigned = bytes(out)
+        return self._unsigned
 
     def id(self) -> str:
         """trx_id: the first 20 bytes of sha256 of the unsigned transaction, as hex."""
@@ -67,6 +73,19 @@ class SignedTransaction(Transaction):
     """A transaction with its 65-byte compact signatures."""
 
     signatures: Signatures = ()
+    _signed: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def pack(cls, value: Record, out: bytearray) -> None:
+        assert isinstance(value, SignedTransaction)
+        out += value.to_bytes()
+
+    def to_bytes(self) -> bytes:
+        if self._signed is None:
+            out = bytearray(self.unsigned_bytes())
+            SIGNATURES.pack(self.signatures, out)
+            self._signed = bytes(out)
+        return self._signed
 
     def sign(self, keys: Iterable[PrivateKey], chain_id: bytes = ZERO_CHAIN_ID) -> SignedTransaction:
         """A copy with one more signature per key over this network's digest."""
