@@ -24,7 +24,8 @@ def emit(value: Any) -> None:
     click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
 
 
-def parse_chain_id(text: str) -> bytes:
+def parse_chain_id(context: click.Context | None, parameter: click.Parameter | None, text: str) -> bytes:
+    """A click callback: --chain-id as 32 bytes, or an error that names the option."""
     try:
         chain_id = bytes.fromhex(text)
     except ValueError:
@@ -133,12 +134,15 @@ def tx() -> None:
 @tx.command("inspect")
 @click.argument("source", type=click.File("rb"), default="-")
 @click.option(
-    "--chain-id", default="00" * 32, show_default="all zeros (Steem mainnet)", help="Chain id, 64 hex digits."
+    "--chain-id",
+    default="00" * 32,
+    callback=parse_chain_id,
+    help="Chain id, 64 hex digits.  [default: all zeros, Steem mainnet]",
 )
-def tx_inspect(source: Any, chain_id: str) -> None:
+def tx_inspect(source: Any, chain_id: bytes) -> None:
     """Read a transaction (legacy or appbase JSON) from SOURCE (a file, or - for stdin) and print its
     serialized hex (without signatures), id, signature digest and the public keys that signed it."""
-    network = parse_chain_id(chain_id)
+    network = chain_id
     try:
         data = orjson.loads(source.read())
     except orjson.JSONDecodeError as error:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, NamedTuple
 
 from .errors import EncodingError, ShapeError, ValidationError
 from .record import Record, record
-from .types import INT64, need, parse_int_json
+from .types import INT64, MAX_INT_DIGITS, need, parse_int_json
 
 STEEM = "STEEM"
 SBD = "SBD"
@@ -87,6 +87,8 @@ def parse_legacy(text: str) -> Asset:
     whole, dot, fraction = digits.partition(".")
     if not (whole.isdigit() and whole.isascii() and dot and fraction.isdigit() and fraction.isascii()):
         raise ShapeError("", "asset", f"{text!r} is not an amount like '1.000 {symbol.name}'")
+    if len(whole) > MAX_INT_DIGITS:
+        raise ShapeError("", "range", f"{text[:24]}… is far outside the int64 range of an amount")
     if len(fraction) != symbol.precision:
         raise ShapeError(
             "", "precision", f"{symbol.name} has {symbol.precision} decimal places, {text!r} has {len(fraction)}"
@@ -102,10 +104,10 @@ def parse_nai(value: dict[str, Any]) -> Asset:
         raise ShapeError(
             "", "missing", f"an appbase asset needs amount, precision and nai; {missing} is missing"
         ) from None
-    symbol = BY_NAI.get(nai)
+    symbol = BY_NAI.get(nai) if isinstance(nai, str) else None
     if symbol is None:
         raise ShapeError("", "symbol", f"unknown NAI {nai!r}; expected @@000000021, @@000000013 or @@000000037")
-    if precision != symbol.precision:
+    if type(precision) is not int or precision != symbol.precision:
         raise ShapeError("", "precision", f"{symbol.name} ({nai}) has precision {symbol.precision}, not {precision!r}")
     return Asset(INT64.check(parse_int_json(amount)), symbol.name)
 

@@ -20,7 +20,7 @@ class VersionCodec:
     def parse(self, value: Any) -> int:
         expect(value, str, 'a version like "0.23.0"')
         parts = value.split(".")
-        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ShapeError("", "version", f'expected a version like "0.23.0", got {value!r}')
         major, minor, patch = map(int, parts)
         if major > 0xFF or minor > 0xFF or patch > 0xFFFF:

@@ -8,6 +8,7 @@ containers put their own key or index in front as the error travels up.
 
 from __future__ import annotations
 
+import re
 import struct
 from calendar import timegm
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,8 @@ V = TypeVar("V")
 
 # fc's JSON writer prints integers outside ±0xFFFFFFFF as strings (protocol.md §3.3).
 JSON_SAFE_INT = 0xFFFFFFFF
+TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+MAX_INT_DIGITS = 20  # uint64's maximum has 20 decimal digits
 
 
 class Codec(Protocol[T]):
@@ -104,6 +107,8 @@ def parse_int_json(value: Any) -> int:
     if isinstance(value, str):
         text = value[1:] if value[:1] == "-" else value
         if text.isdigit() and text.isascii():
+            if len(text) > MAX_INT_DIGITS:
+                raise ShapeError("", "range", f"{value[:24]}… has {len(text)} digits; no wire integer has more than 20")
             return int(value)
         raise ShapeError("", "type", f"expected an integer, got the string {value!r}")
     raise ShapeError("", "type", f"expected an integer, got {type_name(value)}")
@@ -206,9 +211,14 @@ class String:
     """
 
     def parse(self, value: Any) -> str:
-        if type(value) is str:
-            return value
-        raise ShapeError("", "type", f"expected a string, got {type_name(value)}")
+        if type(value) is not str:
+            raise ShapeError("", "type", f"expected a string, got {type_name(value)}")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ShapeError("", "utf8", "string holds a lone surrogate, which UTF-8 cannot encode") from None
+        return value
 
     def dump(self, value: str, appbase: bool) -> str:
         return value
@@ -273,7 +283,7 @@ def format_time(seconds: int) -> str:
 def parse_time(text: str) -> int:
     """Seconds since the epoch from `YYYY-MM-DDTHH:MM:SS` (UTC; a trailing `Z` is allowed)."""
     body = text[:-1] if text.endswith("Z") else text
-    if len(body) != 19 or body[10] != "T":
+    if not TIME_PATTERN.fullmatch(body):
         raise ShapeError("", "time", f"expected a UTC time like 2016-04-06T08:29:27, got {text!r}")
     try:
         moment = datetime.fromisoformat(body)

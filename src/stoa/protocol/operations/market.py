@@ -36,7 +36,8 @@ class LimitOrderCreate(Operation):
         """limit_order_create_operation::validate."""
         validate_account_name(self.owner, "owner")
         require_steem_sbd_market(self.amount_to_sell.symbol, self.min_to_receive.symbol, "min_to_receive")
-        validate_price(Price(self.amount_to_sell, self.min_to_receive), "amount_to_sell")
+        require_positive(self.amount_to_sell, "amount_to_sell")  # the price amount_to_sell / min_to_receive
+        require_positive(self.min_to_receive, "min_to_receive")
 
     def required_authorities(self) -> RequiredAuths:
         return active(self.owner)

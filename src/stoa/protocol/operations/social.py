@@ -184,8 +184,9 @@ class CustomJson(Operation):
             validate_account_name(name, f"required_auths.{index}")
         for index, name in enumerate(self.required_posting_auths):
             validate_account_name(name, f"required_posting_auths.{index}")
-        if len(self.id) > MAX_CUSTOM_ID_LENGTH:
-            raise ValidationError("id", "length", f"must be at most {MAX_CUSTOM_ID_LENGTH} characters")
+        validate_utf8(self.id, "id")
+        if len(self.id.encode("utf-8")) > MAX_CUSTOM_ID_LENGTH:
+            raise ValidationError("id", "length", f"must be at most {MAX_CUSTOM_ID_LENGTH} bytes")
         validate_json(self.json, "json")
 
     def required_authorities(self) -> RequiredAuths:

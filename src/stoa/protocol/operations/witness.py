@@ -81,9 +81,9 @@ class WitnessUpdate(Operation):
         validate_account_name(self.owner, "owner")
         if not self.url:
             raise ValidationError("url", "empty", "URL must not be empty")
-        if len(self.url.encode("utf-8", "surrogateescape")) > MAX_WITNESS_URL_LENGTH:
-            raise ValidationError("url", "length", f"URL must be at most {MAX_WITNESS_URL_LENGTH} bytes")
         validate_utf8(self.url, "url")
+        if len(self.url.encode("utf-8")) > MAX_WITNESS_URL_LENGTH:
+            raise ValidationError("url", "length", f"URL must be at most {MAX_WITNESS_URL_LENGTH} bytes")
         require_symbol(self.fee, "fee", STEEM)
         require_not_negative(self.fee, "fee")
         validate_props(self.props)
