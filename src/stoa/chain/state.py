@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,8 @@ class Table(Generic[T]):
         self.key = key
         self.indexes = indexes
         self.columns = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        self._values = operator.attrgetter(*self.columns)  # one C call per row instead of a getattr each
+        self._key_values = operator.attrgetter(*key)
         self._types = {f.name: SQL_TYPES[str(f.type)] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         cols = ", ".join(self.columns)
         where = " AND ".join(f"{k} = ?" for k in key)
@@ -68,11 +71,13 @@ class Table(Generic[T]):
         ]
         return statements
 
-    def row(self, obj: T) -> list[Any]:
-        return [getattr(obj, c) for c in self.columns]
+    def row(self, obj: T) -> tuple[Any, ...]:
+        values = self._values(obj)
+        return values if isinstance(values, tuple) else (values,)
 
-    def key_of(self, obj: T) -> list[Any]:
-        return [getattr(obj, k) for k in self.key]
+    def key_of(self, obj: T) -> tuple[Any, ...]:
+        values = self._key_values(obj)
+        return values if len(self.key) > 1 else (values,)
 
     def get(self, db: sqlite3.Connection, *key: Any) -> T | None:
         found = db.execute(self.sql_get, key).fetchone()
@@ -82,7 +87,7 @@ class Table(Generic[T]):
         db.execute(self.sql_insert, self.row(obj))
 
     def update(self, db: sqlite3.Connection, obj: T) -> None:
-        db.execute(self.sql_update, self.row(obj) + self.key_of(obj))
+        db.execute(self.sql_update, (*self.row(obj), *self.key_of(obj)))
 
     def delete(self, db: sqlite3.Connection, obj: T) -> None:
         db.execute(self.sql_delete, self.key_of(obj))
