@@ -23,7 +23,7 @@ from stoa.chain.state import State
 from stoa.protocol import SignedBlock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workload import build_chain, fresh_copy, raw_recover_rate, timed  # noqa: E402
+from workload import build_chain, fresh_copy, raw_recover_rate, timed
 
 ROUNDS = 20
 
@@ -54,16 +54,20 @@ def main() -> None:
         applied, seconds = timed(apply_workload)
         state.close()
         log.close()
-    print(orjson.dumps({
-        "bench": "apply",
-        "figure": round(applied / seconds),
-        "unit": "signed tx/s applied in blocks (70% votes, 20% replies, 10% transfers; SQLite; signatures checked)",
-        "transactions": applied,
-        "blocks": len(workload),
-        "reference": round(reference),
-        "reference_unit": "recover/s (raw coincurve)",
-        "target": 5000,
-    }).decode())
+    print(
+        orjson.dumps(
+            {
+                "bench": "apply",
+                "figure": round(applied / seconds),
+                "unit": "signed tx/s applied in blocks (70% votes, 20% replies, 10% transfers; signatures checked)",
+                "transactions": applied,
+                "blocks": len(workload),
+                "reference": round(reference),
+                "reference_unit": "recover/s (raw coincurve)",
+                "target": 5000,
+            }
+        ).decode()
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from stoa.chain.node import Node
 from stoa.protocol import SignedBlock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workload import build_chain, fresh_copy, raw_recover_rate, timed  # noqa: E402
+from workload import build_chain, fresh_copy, raw_recover_rate, timed
 
 ROUNDS = 30
 
@@ -48,16 +48,20 @@ def main() -> None:
             return operations
 
         replayed, seconds = timed(replay)
-    print(orjson.dumps({
-        "bench": "replay",
-        "figure": round(replayed / seconds),
-        "unit": "operations/s replayed from the block log (SQLite, signatures trusted)",
-        "operations": replayed,
-        "blocks": blocks,
-        "reference": round(reference),
-        "reference_unit": "recover/s (raw coincurve)",
-        "target": 20000,
-    }).decode())
+    print(
+        orjson.dumps(
+            {
+                "bench": "replay",
+                "figure": round(replayed / seconds),
+                "unit": "operations/s replayed from the block log (SQLite, signatures trusted)",
+                "operations": replayed,
+                "blocks": blocks,
+                "reference": round(reference),
+                "reference_unit": "recover/s (raw coincurve)",
+                "target": 20000,
+            }
+        ).decode()
+    )
 
 
 if __name__ == "__main__":

@@ -48,13 +48,22 @@ def setup_accounts(node: Node, names: list[str]) -> None:
     creates = []
     for name in names:
         auth = Authority.single_key(key_of(name).public_key)
-        creates.append(sign(node, [
-            AccountCreate(fee, "initminer", name, auth, auth, auth, key_of(name).public_key, ""),
-            Transfer("initminer", name, Asset(1_000_000, "STEEM"), ""),
-        ], INIT_KEY))
+        creates.append(
+            sign(
+                node,
+                [
+                    AccountCreate(fee, "initminer", name, auth, auth, auth, key_of(name).public_key, ""),
+                    Transfer("initminer", name, Asset(1_000_000, "STEEM"), ""),
+                ],
+                INIT_KEY,
+            )
+        )
     push_all(node, creates)
     push_all(node, [sign(node, [TransferToVesting(n, n, Asset(500_000, "STEEM"))], key_of(n)) for n in names])
-    push_all(node, [sign(node, [Comment("", "bench", n, "post", "Post", "A post to vote on", "{}")], key_of(n)) for n in names])
+    push_all(
+        node,
+        [sign(node, [Comment("", "bench", n, "post", "Post", "A post to vote on", "{}")], key_of(n)) for n in names],
+    )
 
 
 def workload_block(node: Node, names: list[str], round_number: int) -> list[SignedTransaction]:
@@ -63,11 +72,19 @@ def workload_block(node: Node, names: list[str], round_number: int) -> list[Sign
     txs = []
     for i in range(350):
         voter, author = names[i], names[(i + round_number + 1) % count]
-        txs.append(sign(node, [Vote(voter, author, "post", 10000)], key_of(voter)))  # a new (voter, post) pair each round
+        txs.append(
+            sign(node, [Vote(voter, author, "post", 10000)], key_of(voter))
+        )  # a new (voter, post) pair each round
     for i in range(100):
         author = names[350 + i]
         parent = names[(i + round_number) % count]
-        txs.append(sign(node, [Comment(parent, "post", author, f"re-{round_number}-{i}", "", f"Reply {round_number}", "{}")], key_of(author)))
+        txs.append(
+            sign(
+                node,
+                [Comment(parent, "post", author, f"re-{round_number}-{i}", "", f"Reply {round_number}", "{}")],
+                key_of(author),
+            )
+        )
     for i in range(50):
         sender = names[450 + i]
         txs.append(sign(node, [Transfer(sender, names[i], Asset(1, "STEEM"), f"round {round_number}")], key_of(sender)))
