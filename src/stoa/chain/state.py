@@ -103,7 +103,7 @@ class Table(Generic[T]):
 
 DGP = Table("dgp", DynamicGlobalProperties, ("id",))
 ACCOUNTS = Table("accounts", Account, ("name",), ("id",))
-COMMENTS = Table("comments", Comment, ("author", "permlink"), ("cashout_time", "parent_author, parent_permlink"))
+COMMENTS = Table("comments", Comment, ("author", "permlink"), ("id", "cashout_time", "parent_author, parent_permlink"))
 COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",))
 WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))
 WITNESS_VOTES = Table("witness_votes", WitnessVote, ("account", "witness"), ("witness",))

@@ -79,13 +79,7 @@ class Record:
 
     @classmethod
     def unpack(cls: type[R], data: bytes, pos: int) -> tuple[R, int]:
-        args = []
-        for field in cls.FIELDS:
-            try:
-                item, pos = field.codec.unpack(data, pos)
-            except ProtocolError as error:
-                raise error.nested(field.key) from None
-            args.append(item)
+        args, pos = unpack_fields(cls.FIELDS, data, pos)
         return cls(*args), pos
 
     def to_json(self, appbase: bool = False) -> dict[str, Any]:
@@ -105,6 +99,18 @@ class Record:
 
     def validate(self) -> None:
         """Stateless protocol rules; records without rules accept every well-formed value."""
+
+
+def unpack_fields(fields: tuple[Field, ...], data: bytes, pos: int) -> tuple[list[Any], int]:
+    """The values of `fields` read in order from `data` at `pos`, and the offset after them."""
+    args = []
+    for field in fields:
+        try:
+            item, pos = field.codec.unpack(data, pos)
+        except ProtocolError as error:
+            raise error.nested(field.key) from None
+        args.append(item)
+    return args, pos
 
 
 def _fallback(value: dict[str, Any], field: Field) -> Any:

@@ -11,7 +11,7 @@ from .fields import Extensions, TimePointSec, Uint16, Uint32
 from .hashes import sha256
 from .keys import SIGNATURE, PrivateKey, PublicKey, recover_public_key
 from .operations import OPERATION, Operation, validate_operation
-from .record import Record, record
+from .record import Record, record, unpack_fields
 from .types import Vector
 
 ZERO_CHAIN_ID = bytes(32)
@@ -79,6 +79,21 @@ class SignedTransaction(Transaction):
     def pack(cls, value: Record, out: bytearray) -> None:
         assert isinstance(value, SignedTransaction)
         out += value.to_bytes()
+
+    @classmethod
+    def unpack(cls, data: bytes, pos: int) -> tuple[SignedTransaction, int]:
+        """Decode, keeping the bytes just read as the transaction's packed forms (no re-packing later)."""
+        start = pos
+        args, middle = unpack_fields(Transaction.FIELDS, data, pos)
+        try:
+            signatures, pos = SIGNATURES.unpack(data, middle)
+        except ProtocolError as error:
+            raise error.nested("signatures") from None
+        ref_block_num, ref_block_prefix, expiration, operations, extensions = args
+        tx = cls(ref_block_num, ref_block_prefix, expiration, operations, extensions, signatures)
+        tx._unsigned = bytes(data[start:middle])
+        tx._signed = bytes(data[start:pos])
+        return tx, pos
 
     def to_bytes(self) -> bytes:
         if self._signed is None:
