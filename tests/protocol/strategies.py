@@ -181,6 +181,17 @@ def _limit_order(cls: type[Operation]) -> st.SearchStrategy[Operation]:
     )
 
 
+@st.composite
+def limit_order_create2(draw: st.DrawFn) -> Operation:
+    """On the STEEM:SBD market from the start: a rate from any two assets rarely passes validation."""
+    sell, receive = draw(market_pair())
+    rate = Price(draw(assets(sell.symbol, low=1)), receive)
+    uint32 = st.integers(0, 2**32 - 1)
+    return BY_NAME_CLASS["limit_order_create2"](
+        draw(account_names), draw(uint32), sell, rate, draw(st.booleans()), draw(uint32)
+    )
+
+
 def _claim(account: str, amounts: tuple[Asset, Asset, Asset]) -> Operation:
     return BY_NAME_CLASS["claim_reward_balance"](account, *amounts)
 
@@ -254,6 +265,7 @@ VALID_OVERRIDES: dict[str, dict[str, st.SearchStrategy[Any]]] = {
 SPECIAL: dict[str, st.SearchStrategy[Operation]] = {
     "limit_order_create": _limit_order(BY_NAME_CLASS["limit_order_create"]),
     "claim_reward_balance": st.builds(_claim, account_names, claims()),
+    "limit_order_create2": limit_order_create2(),
 }
 
 
