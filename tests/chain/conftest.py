@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node, Pending
+from stoa.chain.objects import Account
 from stoa.chain.params import DEV_INIT_MINER_WIF
 from stoa.protocol import Asset, Authority, PrivateKey, SignedTransaction, reference_block
-from stoa.protocol.operations import AccountCreate, Operation, Transfer, TransferToVesting
+from stoa.protocol.errors import ProtocolError
+from stoa.protocol.operations import OPERATION, AccountCreate, Operation, Transfer, TransferToVesting
 
 INIT_KEY = PrivateKey.from_wif(DEV_INIT_MINER_WIF)
 
@@ -68,6 +72,29 @@ class DevChain:
         self.apply(*ops)
         if vest:
             self.apply(TransferToVesting(name, name, Asset(vest, "STEEM")), keys=[role_key(name, "active")])
+
+
+def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
+    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
+    before = chain.state.digest()
+    with pytest.raises(ProtocolError) as caught:
+        chain.push(*ops, keys=keys)
+    assert caught.value.rule == rule, caught.value
+    assert chain.node.pending == []
+    assert chain.state.digest() == before
+    return caught.value
+
+
+def account(chain: DevChain, name: str) -> Account:
+    found = chain.state.account(name)
+    assert found is not None
+    return found
+
+
+def virtual_ops(chain: DevChain, cls: type[Operation]) -> list[Any]:
+    """The virtual operations of one kind the chain has recorded, oldest first."""
+    rows = chain.state.db.execute("SELECT op FROM operations WHERE virtual_op = 1 ORDER BY id")
+    return [op for op in (OPERATION.parse(orjson.loads(row[0])) for row in rows) if isinstance(op, cls)]
 
 
 @pytest.fixture

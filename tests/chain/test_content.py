@@ -9,10 +9,9 @@ import pytest
 from stoa.chain.apply import ApplyContext
 from stoa.chain.errors import ChainError
 from stoa.chain.evaluators.content import custom_json
-from stoa.chain.objects import MAX_TIME, Account, Comment
+from stoa.chain.objects import MAX_TIME, Comment
 from stoa.chain.state import COMMENT_VOTES, COMMENTS, WITNESS_VOTES
 from stoa.protocol import Asset, Authority, PrivateKey
-from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import (
     AccountWitnessProxy,
     AccountWitnessVote,
@@ -24,12 +23,11 @@ from stoa.protocol.operations import (
     CustomJson,
     DeclineVotingRights,
     DeleteComment,
-    Operation,
     Vote,
 )
 from stoa.protocol.operations import Comment as CommentOp
 
-from .conftest import DevChain, role_key
+from .conftest import DevChain, account, rejected, role_key
 
 VESTS = 50_000 * 1_000_000  # create_account's power-up at the genesis price
 MAX_PAYOUT = 1_000_000_000  # the default max_accepted_payout, 1000000.000 SBD
@@ -37,23 +35,6 @@ MAX_PAYOUT = 1_000_000_000  # the default max_accepted_payout, 1000000.000 SBD
 
 def keys(name: str, role: str) -> list[PrivateKey]:
     return [role_key(name, role)]
-
-
-def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
-    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
-    before = chain.state.digest()
-    with pytest.raises(ProtocolError) as caught:
-        chain.push(*ops, keys=keys)
-    assert caught.value.rule == rule, caught.value
-    assert chain.node.pending == []
-    assert chain.state.digest() == before
-    return caught.value
-
-
-def account(chain: DevChain, name: str) -> Account:
-    found = chain.state.account(name)
-    assert found is not None
-    return found
 
 
 def comment(chain: DevChain, author: str, permlink: str) -> Comment:

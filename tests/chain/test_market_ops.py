@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
-from stoa.chain.objects import Account
 from stoa.chain.state import ACCOUNTS, CONVERT_REQUESTS, LIMIT_ORDERS
 from stoa.protocol import Asset, PrivateKey
 from stoa.protocol.asset import Price
-from stoa.protocol.errors import ProtocolError
-from stoa.protocol.operations import Convert, LimitOrderCancel, LimitOrderCreate, LimitOrderCreate2, Operation
+from stoa.protocol.operations import Convert, LimitOrderCancel, LimitOrderCreate, LimitOrderCreate2
 
-from .conftest import DevChain, role_key
+from .conftest import DevChain, account, rejected, role_key
 
 DAY = 24 * 3600
 
@@ -26,23 +22,6 @@ def steem(amount: int) -> Asset:
 
 def sbd(amount: int) -> Asset:
     return Asset(amount, "SBD")
-
-
-def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
-    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
-    before = chain.state.digest()
-    with pytest.raises(ProtocolError) as caught:
-        chain.push(*ops, keys=keys)
-    assert caught.value.rule == rule, caught.value
-    assert chain.node.pending == []
-    assert chain.state.digest() == before
-    return caught.value
-
-
-def account(chain: DevChain, name: str) -> Account:
-    found = chain.state.account(name)
-    assert found is not None
-    return found
 
 
 def give_sbd(chain: DevChain, name: str, amount: int) -> None:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
-import pytest
-
-from stoa.chain.objects import Account
 from stoa.chain.state import ACCOUNTS, SAVINGS_WITHDRAWS
 from stoa.protocol import Asset, PrivateKey
-from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import (
-    OPERATION,
     CancelTransferFromSavings,
     FillTransferFromSavings,
-    Operation,
     TransferFromSavings,
     TransferToSavings,
 )
 
-from .conftest import DevChain, role_key
+from .conftest import DevChain, account, rejected, role_key, virtual_ops
 
 THREE_DAYS = 3 * 24 * 3600
 
@@ -31,28 +22,6 @@ def active(name: str) -> list[PrivateKey]:
 
 def steem(amount: int) -> Asset:
     return Asset(amount, "STEEM")
-
-
-def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
-    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
-    before = chain.state.digest()
-    with pytest.raises(ProtocolError) as caught:
-        chain.push(*ops, keys=keys)
-    assert caught.value.rule == rule, caught.value
-    assert chain.node.pending == []
-    assert chain.state.digest() == before
-    return caught.value
-
-
-def virtual_ops(chain: DevChain, cls: type[Operation]) -> list[Any]:
-    rows = chain.state.db.execute("SELECT op FROM operations WHERE virtual_op = 1 ORDER BY id")
-    return [op for op in (OPERATION.parse(orjson.loads(row[0])) for row in rows) if isinstance(op, cls)]
-
-
-def account(chain: DevChain, name: str) -> Account:
-    found = chain.state.account(name)
-    assert found is not None
-    return found
 
 
 def test_transfer_to_savings(chain: DevChain) -> None:

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
-
-import orjson
-import pytest
 
 from stoa.chain.node import Node
-from stoa.chain.objects import MAX_TIME, Account
+from stoa.chain.objects import MAX_TIME
 from stoa.chain.state import ACCOUNTS, DELEGATION_EXPIRATIONS, DELEGATIONS, DGP, WITHDRAW_ROUTES
 from stoa.protocol import Asset, Authority, PrivateKey
-from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import (
-    OPERATION,
     AccountCreate,
     AccountWitnessVote,
     ClaimRewardBalance,
     Comment,
     DelegateVestingShares,
     FillVestingWithdraw,
-    Operation,
     ReturnVestingDelegation,
     SetWithdrawVestingRoute,
     Vote,
     WithdrawVesting,
 )
 
-from .conftest import DevChain, role_key
+from .conftest import DevChain, account, rejected, role_key, virtual_ops
 
 WEEK = 7 * 24 * 3600
 VESTS = 50_000 * 1_000_000  # what create_account's 50.000 STEEM power-up buys at the genesis price
@@ -42,22 +35,6 @@ def vests(amount: int) -> Asset:
     return Asset(amount, "VESTS")
 
 
-def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
-    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
-    before = chain.state.digest()
-    with pytest.raises(ProtocolError) as caught:
-        chain.push(*ops, keys=keys)
-    assert caught.value.rule == rule, caught.value
-    assert chain.node.pending == []
-    assert chain.state.digest() == before
-    return caught.value
-
-
-def virtual_ops(chain: DevChain, cls: type[Operation]) -> list[Any]:
-    rows = chain.state.db.execute("SELECT op FROM operations WHERE virtual_op = 1 ORDER BY id")
-    return [op for op in (OPERATION.parse(orjson.loads(row[0])) for row in rows) if isinstance(op, cls)]
-
-
 def create_accounts(chain: DevChain, *names: str) -> None:
     """Bare accounts (no funds), all in one block."""
     fee = Asset(chain.node.genesis.account_creation_fee, "STEEM")
@@ -66,12 +43,6 @@ def create_accounts(chain: DevChain, *names: str) -> None:
         auths = [Authority.single_key(role_key(name, role).public_key) for role in ("owner", "active", "posting")]
         ops.append(AccountCreate(fee, "initminer", name, *auths, role_key(name, "memo").public_key, ""))
     chain.apply(*ops)
-
-
-def account(chain: DevChain, name: str) -> Account:
-    found = chain.state.account(name)
-    assert found is not None
-    return found
 
 
 def witness_votes(chain: DevChain, owner: str) -> int:

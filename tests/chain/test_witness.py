@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import orjson
-import pytest
 
-from stoa.chain.objects import Account, Witness
+from stoa.chain.objects import Witness
 from stoa.chain.state import WITNESS_VOTES
 from stoa.protocol import Asset, Authority, PrivateKey
 from stoa.protocol.asset import Price
-from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import (
     AccountCreate,
     AccountWitnessProxy,
@@ -18,34 +16,18 @@ from stoa.protocol.operations import (
     DeclineVotingRights,
     FeedPublish,
     Operation,
+    TransferToVesting,
     WithdrawVesting,
     WitnessUpdate,
 )
 
-from .conftest import INIT_KEY, DevChain, role_key
+from .conftest import INIT_KEY, DevChain, account, rejected, role_key
 
 VESTS = 50_000 * 1_000_000  # create_account's power-up at the genesis price
 
 
 def active(name: str) -> list[PrivateKey]:
     return [role_key(name, "active")]
-
-
-def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
-    """Push must fail with `rule`, leaving the state and the pending queue as they were."""
-    before = chain.state.digest()
-    with pytest.raises(ProtocolError) as caught:
-        chain.push(*ops, keys=keys)
-    assert caught.value.rule == rule, caught.value
-    assert chain.node.pending == []
-    assert chain.state.digest() == before
-    return caught.value
-
-
-def account(chain: DevChain, name: str) -> Account:
-    found = chain.state.account(name)
-    assert found is not None
-    return found
 
 
 def witness(chain: DevChain, owner: str) -> Witness:
@@ -214,3 +196,14 @@ def test_feed_publish_rejections(chain: DevChain) -> None:
     rejected(chain, FeedPublish("alice", feed), keys=active("alice"), rule="not-witness")
     inverted = Price(Asset(1_000, "STEEM"), Asset(250, "SBD"))
     rejected(chain, FeedPublish("initminer", inverted), keys=[INIT_KEY], rule="feed-symbol")
+
+
+def test_power_up_counts_for_voted_witnesses_and_unvote_returns_to_zero(chain: DevChain) -> None:
+    chain.create_account("alice")
+    make_witnesses(chain, "bob")
+    chain.apply(AccountWitnessVote("alice", "bob", True), keys=active("alice"))
+    before = witness(chain, "bob").votes
+    chain.apply(TransferToVesting("alice", "alice", Asset(1_000, "STEEM")), keys=active("alice"))
+    assert witness(chain, "bob").votes == before + 1_000 * 1_000_000
+    chain.apply(AccountWitnessVote("alice", "bob", False), keys=active("alice"))
+    assert witness(chain, "bob").votes == 0

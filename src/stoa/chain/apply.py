@@ -31,7 +31,10 @@ OpT = TypeVar("OpT", bound=Operation)
 Evaluator = Callable[["ApplyContext", Any], None]
 EVALUATORS: dict[type[Operation], Evaluator] = {}
 BlockStep = Callable[["ApplyContext"], None]
-END_OF_BLOCK: list[BlockStep] = []
+# What the chain does itself after a block's transactions, in steemd's order (protocol.md §4.1).
+# The order is consensus: it is written here, not left to the order modules are imported in.
+END_OF_BLOCK_ORDER = ("return_expired_delegations", "process_vesting_withdrawals", "process_savings_withdraws")
+END_OF_BLOCK: dict[str, BlockStep] = {}
 
 
 def evaluates(
@@ -49,8 +52,10 @@ def evaluates(
 
 
 def end_of_block(step: BlockStep) -> BlockStep:
-    """Register a step run after a block's transactions, in registration order."""
-    END_OF_BLOCK.append(step)
+    """Register a step run after a block's transactions; its place comes from END_OF_BLOCK_ORDER."""
+    if step.__name__ not in END_OF_BLOCK_ORDER:
+        raise RuntimeError(f"end-of-block step {step.__name__} has no place in END_OF_BLOCK_ORDER")
+    END_OF_BLOCK[step.__name__] = step
     return step
 
 
@@ -325,6 +330,6 @@ def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
     ctx.trx_in_block = len(block.transactions)
     ctx.op_in_trx = 0
     state.db.execute("DELETE FROM transactions WHERE expiration < ?", (block.timestamp,))
-    for step in END_OF_BLOCK:
-        step(ctx)
+    for name in END_OF_BLOCK_ORDER:
+        END_OF_BLOCK[name](ctx)
     flush_history(ctx)

@@ -102,7 +102,7 @@ class Table(Generic[T]):
 
 
 DGP = Table("dgp", DynamicGlobalProperties, ("id",))
-ACCOUNTS = Table("accounts", Account, ("name",), ("id",))
+ACCOUNTS = Table("accounts", Account, ("name",), ("id", "next_vesting_withdrawal"))
 COMMENTS = Table("comments", Comment, ("author", "permlink"), ("id", "cashout_time", "parent_author, parent_permlink"))
 COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",))
 WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))

@@ -1,17 +1,24 @@
-"""Account evaluators: account_create, account_create_with_delegation, account_update."""
+"""Account evaluators: account_create (+ with delegation), claim_account, create_claimed_account, account_update."""
 
 from __future__ import annotations
 
 from ...protocol import Asset
 from ...protocol.asset import STEEM
-from ...protocol.operations import AccountCreate, AccountCreateWithDelegation, AccountUpdate
+from ...protocol.operations import (
+    AccountCreate,
+    AccountCreateWithDelegation,
+    AccountUpdate,
+    ClaimAccount,
+    CreateClaimedAccount,
+)
 from ...protocol.rules import validate_account_name
 from .. import params
 from ..apply import ApplyContext, evaluates
 from ..errors import ChainError
 from ..objects import new_account
 from ..state import ACCOUNTS, DGP, State
-from .common import create_vesting, deposit, spend, steem_to_vests
+from .common import deposit, spend, steem_to_vests
+from .weight import create_vesting
 
 
 def require_new_name(state: State, name: str) -> None:
@@ -20,7 +27,10 @@ def require_new_name(state: State, name: str) -> None:
         raise ChainError("new_account_name", "account-exists", f"account {name!r} already exists")
 
 
-def check_authority_accounts(state: State, op: AccountCreate | AccountCreateWithDelegation | AccountUpdate) -> None:
+NewAccountOp = AccountCreate | AccountCreateWithDelegation | CreateClaimedAccount
+
+
+def check_authority_accounts(state: State, op: NewAccountOp | AccountUpdate) -> None:
     """Accounts named in the new authorities must exist (verify_authority_accounts_exist)."""
     for role in ("owner", "active", "posting"):
         authority = getattr(op, role)
@@ -92,7 +102,8 @@ def state_fee(state: State) -> int:
     return witness.account_creation_fee if witness is not None else params.ACCOUNT_CREATION_FEE
 
 
-def create(ctx: ApplyContext, op: AccountCreate | AccountCreateWithDelegation, fee: int, delegation: int) -> None:
+def create(ctx: ApplyContext, op: NewAccountOp, fee: int, delegation: int) -> None:
+    """Insert the new account; a fee paid in STEEM becomes its STEEM POWER, a delegation its received VESTS."""
     state = ctx.state
     account = new_account(
         op.new_account_name,
@@ -106,10 +117,11 @@ def create(ctx: ApplyContext, op: AccountCreate | AccountCreateWithDelegation, f
         op.creator,
     )
     account.received_vesting_shares = delegation
-    dgp = state.dgp()
-    create_vesting(dgp, account, fee, ctx.now)
     account.voting_mana += delegation
-    DGP.update(state.db, dgp)
+    if fee:
+        dgp = state.dgp()
+        create_vesting(state, dgp, account, fee, ctx.now)
+        DGP.update(state.db, dgp)
     ACCOUNTS.insert(state.db, account)
 
 
@@ -136,3 +148,40 @@ def account_update(ctx: ApplyContext, op: AccountUpdate) -> None:
     account.json_metadata = op.json_metadata
     account.last_account_update = ctx.now
     ACCOUNTS.update(state.db, account)
+
+
+@evaluates(ClaimAccount)
+def claim_account(ctx: ApplyContext, op: ClaimAccount) -> None:
+    """claim_account_evaluator: pay exactly the median account creation fee (burned to @null) for
+    one account-creation ticket. A fee of 0 claims a subsidised account with resource credits in
+    steemd; this chain has no resource credits and no subsidy pool, so a 0 fee is rejected."""
+    state = ctx.state
+    creator = state.require_account(op.creator, "creator")
+    if op.fee.amount == 0:
+        raise ChainError(
+            "fee", "no-subsidies", "this chain has no resource credits to claim an account with; pay the fee"
+        )
+    fee = state_fee(state)
+    if op.fee.amount != fee:
+        raise ChainError("fee", "fee", f"the claim fee must be exactly {Asset(fee, STEEM)}, got {op.fee}")
+    spend(creator, op.fee, "fee")
+    creator.pending_claimed_accounts += 1
+    ACCOUNTS.update(state.db, creator)
+    null = state.require_account(params.NULL_ACCOUNT, "fee")
+    deposit(null, op.fee)
+    ACCOUNTS.update(state.db, null)
+
+
+@evaluates(CreateClaimedAccount)
+def create_claimed_account(ctx: ApplyContext, op: CreateClaimedAccount) -> None:
+    """create_claimed_account_evaluator: spends one of the creator's claimed tickets; accounts in the
+    new authorities must exist. The new account starts with no STEEM POWER."""
+    state = ctx.state
+    creator = state.require_account(op.creator, "creator")
+    if creator.pending_claimed_accounts <= 0:
+        raise ChainError("creator", "no-claimed-accounts", f"@{creator.name} has no claimed accounts; claim one first")
+    check_authority_accounts(state, op)
+    require_new_name(state, op.new_account_name)
+    creator.pending_claimed_accounts -= 1
+    ACCOUNTS.update(state.db, creator)
+    create(ctx, op, 0, 0)

@@ -44,18 +44,6 @@ def vests_to_steem(dgp: DynamicGlobalProperties, vests: int) -> int:
     return vests * dgp.total_vesting_fund_steem // dgp.total_vesting_shares
 
 
-def create_vesting(dgp: DynamicGlobalProperties, account: Account, steem: int, now: int) -> int:
-    """Power up: turn `steem` into VESTS for `account`, whose mana grows by as much. Returns VESTS."""
-    regenerate_mana(dgp, account, now)
-    vests = steem_to_vests(dgp, steem)
-    account.vesting_shares += vests
-    account.voting_mana += vests
-    account.downvote_mana += vests * dgp.downvote_pool_percent // params.PERCENT_100
-    dgp.total_vesting_fund_steem += steem
-    dgp.total_vesting_shares += vests
-    return vests
-
-
 def effective_vests(account: Account) -> int:
     """Own + received − delegated VESTS, less this week's power-down installment while one runs."""
     vests = account.vesting_shares + account.received_vesting_shares - account.delegated_vesting_shares

@@ -6,22 +6,17 @@ from __future__ import annotations
 import orjson
 
 from ...protocol import Asset
-from ...protocol.asset import SBD, STEEM
+from ...protocol.asset import SBD
 from ...protocol.operations import (
-    ClaimAccount,
     CommentOptions,
-    CreateClaimedAccount,
     CustomJson,
     DeclineVotingRights,
     DeleteComment,
 )
-from .. import params
 from ..apply import ApplyContext, evaluates
 from ..errors import ChainError
-from ..objects import MAX_TIME, Comment, new_account
+from ..objects import MAX_TIME, Comment
 from ..state import ACCOUNTS, COMMENT_VOTES, COMMENTS
-from .accounts import require_new_name, state_fee
-from .common import deposit, spend
 from .witness import clear_witness_votes, withdraw_all_votes
 
 MAX_AUTHORITY_MEMBERSHIP = 40  # STEEM_MAX_AUTHORITY_MEMBERSHIP
@@ -132,53 +127,3 @@ def decline_voting_rights(ctx: ApplyContext, op: DeclineVotingRights) -> None:
     account.can_vote = False
     account.proxy = ""
     ACCOUNTS.update(state.db, account)
-
-
-@evaluates(ClaimAccount)
-def claim_account(ctx: ApplyContext, op: ClaimAccount) -> None:
-    """claim_account_evaluator: pay exactly the median account creation fee (burned to @null) for
-    one account-creation ticket. A fee of 0 claims a subsidised account with resource credits in
-    steemd; this chain has no resource credits and no subsidy pool, so a 0 fee is rejected."""
-    state = ctx.state
-    creator = state.require_account(op.creator, "creator")
-    spend(creator, op.fee, "fee")
-    if op.fee.amount == 0:
-        raise ChainError(
-            "fee", "no-subsidies", "this chain has no resource credits to claim an account with; pay the fee"
-        )
-    fee = state_fee(state)
-    if op.fee.amount != fee:
-        raise ChainError("fee", "fee", f"the claim fee must be exactly {Asset(fee, STEEM)}, got {op.fee}")
-    creator.pending_claimed_accounts += 1
-    ACCOUNTS.update(state.db, creator)
-    null = state.require_account(params.NULL_ACCOUNT, "fee")
-    deposit(null, op.fee)
-    ACCOUNTS.update(state.db, null)
-
-
-@evaluates(CreateClaimedAccount)
-def create_claimed_account(ctx: ApplyContext, op: CreateClaimedAccount) -> None:
-    """create_claimed_account_evaluator: spends one of the creator's claimed tickets; accounts in the
-    new authorities must exist. The new account starts with no STEEM POWER."""
-    state = ctx.state
-    creator = state.require_account(op.creator, "creator")
-    if creator.pending_claimed_accounts <= 0:
-        raise ChainError("creator", "no-claimed-accounts", f"@{creator.name} has no claimed accounts; claim one first")
-    for role in ("owner", "active", "posting"):
-        for name, _ in getattr(op, role).account_auths:
-            state.require_account(name, f"{role}.account_auths")
-    require_new_name(state, op.new_account_name)
-    creator.pending_claimed_accounts -= 1
-    ACCOUNTS.update(state.db, creator)
-    account = new_account(
-        op.new_account_name,
-        state.next_id(ACCOUNTS),
-        op.owner,
-        op.active,
-        op.posting,
-        str(op.memo_key),
-        op.json_metadata,
-        ctx.now,
-        op.creator,
-    )
-    ACCOUNTS.insert(state.db, account)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ...protocol.operations import Transfer, TransferToVesting
 from ..apply import ApplyContext, evaluates
 from ..state import ACCOUNTS, DGP
-from .common import create_vesting, deposit, spend
+from .common import deposit, spend
+from .weight import create_vesting
 
 
 @evaluates(Transfer)
@@ -26,11 +27,10 @@ def transfer_to_vesting(ctx: ApplyContext, op: TransferToVesting) -> None:
     """transfer_to_vesting_evaluator: STEEM leaves `from` and becomes VESTS of `to` (or of `from`)."""
     state = ctx.state
     sender = state.require_account(op.from_, "from")
-    recipient = sender if op.to in ("", op.from_) else state.require_account(op.to, "to")
     spend(sender, op.amount)
+    ACCOUNTS.update(state.db, sender)  # saved first: the recipient's proxy chain may pass through it
+    recipient = sender if op.to in ("", op.from_) else state.require_account(op.to, "to")
     dgp = state.dgp()
-    create_vesting(dgp, recipient, op.amount.amount, ctx.now)
+    create_vesting(state, dgp, recipient, op.amount.amount, ctx.now)
     DGP.update(state.db, dgp)
-    ACCOUNTS.update(state.db, sender)
-    if recipient is not sender:
-        ACCOUNTS.update(state.db, recipient)
+    ACCOUNTS.update(state.db, recipient)

@@ -25,21 +25,7 @@ from ..objects import MAX_TIME, Account, DelegationExpiration, DynamicGlobalProp
 from ..state import ACCOUNTS, DELEGATION_EXPIRATIONS, DELEGATIONS, DGP, WITHDRAW_ROUTES, State
 from .accounts import state_fee
 from .common import effective_vests, regenerate_mana, steem_to_vests, vests_to_steem
-from .witness import adjust_proxied_witness_votes
-
-
-def grant_mana(dgp: DynamicGlobalProperties, account: Account, now: int, vests: int) -> None:
-    """util::update_manabar with new mana: regenerate both bars, then add `vests` worth of mana."""
-    regenerate_mana(dgp, account, now)
-    account.voting_mana += vests
-    account.downvote_mana += vests * dgp.downvote_pool_percent // params.PERCENT_100
-
-
-def take_mana(dgp: DynamicGlobalProperties, account: Account, vests: int) -> None:
-    """manabar::use_mana for `vests` of voting mana and its share of downvote mana; never below 0."""
-    account.voting_mana = max(account.voting_mana - vests, 0)
-    account.downvote_mana = max(account.downvote_mana - vests * dgp.downvote_pool_percent // params.PERCENT_100, 0)
-
+from .weight import adjust_proxied_witness_votes, grant_mana, take_mana
 
 # --- power down ---------------------------------------------------------------------------------
 

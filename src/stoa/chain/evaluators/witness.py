@@ -1,73 +1,21 @@
 """Witness evaluators: witness_update, account_witness_vote, account_witness_proxy, feed_publish.
 
-Also the witness vote weight bookkeeping every change of STEEM POWER goes through (steemd's
-adjust_proxied_witness_votes): an account's weight is its own VESTS plus the VESTS proxied to it,
-and it counts for the witnesses it votes for, or travels up its proxy chain (at most 4 levels).
+The election weight they move is kept by evaluators/weight.py.
 """
 
 from __future__ import annotations
-
-import orjson
 
 from ...protocol.asset import SBD, STEEM
 from ...protocol.operations import AccountWitnessProxy, AccountWitnessVote, FeedPublish, WitnessUpdate
 from .. import params
 from ..apply import ApplyContext, evaluates
 from ..errors import ChainError
-from ..objects import Account, Witness, WitnessVote, new_witness
+from ..objects import Account, WitnessVote, new_witness
 from ..state import ACCOUNTS, WITNESS_VOTES, WITNESSES, State
+from .weight import adjust_proxied_witness_votes, require_witness, vote_weight, weight_by_depth
 
 MAX_ACCOUNT_CREATION_FEE = 1_000_000_000  # STEEM_MAX_ACCOUNT_CREATION_FEE: 1000000.000 STEEM
 SOFT_MAX_BLOCK_SIZE = 2 * 1024 * 1024  # STEEM_SOFT_MAX_BLOCK_SIZE
-
-
-def proxied_votes(account: Account) -> list[int]:
-    """The VESTS proxied to `account`, by depth (1..4)."""
-    votes: list[int] = orjson.loads(account.proxied_vsf_votes)
-    return votes
-
-
-def vote_weight(account: Account) -> int:
-    """witness_vote_weight(): own VESTS plus everything proxied to the account."""
-    return account.vesting_shares + sum(proxied_votes(account))
-
-
-def weight_by_depth(account: Account) -> list[int]:
-    """The account's whole weight as the per-depth delta adjust_proxied_witness_votes takes."""
-    return [account.vesting_shares, *proxied_votes(account)]
-
-
-def adjust_proxied_witness_votes(state: State, account: Account, delta: int | list[int]) -> None:
-    """Add `delta` VESTS (or a per-depth delta) to what `account` weighs in witness elections.
-
-    Every account up the proxy chain records the change at its depth; the account at the end of
-    the chain (depth < 4) moves its witnesses' votes. `account` itself is not written: save it first.
-    """
-    deltas = delta if isinstance(delta, list) else [delta] + [0] * params.MAX_PROXY_RECURSION_DEPTH
-    depth = 0
-    while account.proxy:
-        if depth >= params.MAX_PROXY_RECURSION_DEPTH:
-            return  # nested deeper than 4: the weight does not propagate
-        account = state.require_account(account.proxy, "proxy")
-        votes = proxied_votes(account)
-        for index in range(params.MAX_PROXY_RECURSION_DEPTH - depth):
-            votes[index + depth] += deltas[index]
-        account.proxied_vsf_votes = orjson.dumps(votes).decode()
-        ACCOUNTS.update(state.db, account)
-        depth += 1
-    adjust_witness_votes(state, account.name, sum(deltas[: params.MAX_PROXY_RECURSION_DEPTH - depth + 1]))
-
-
-def adjust_witness_votes(state: State, voter: str, delta: int) -> None:
-    """Every witness `voter` votes for gains `delta` votes."""
-    for vote in WITNESS_VOTES.scan(state.db, "account = ?", (voter,)):
-        adjust_witness_vote(state, vote.witness, delta)
-
-
-def adjust_witness_vote(state: State, owner: str, delta: int) -> None:
-    witness = require_witness(state, owner, "witness")
-    witness.votes += delta
-    WITNESSES.update(state.db, witness)
 
 
 def clear_witness_votes(state: State, account: Account) -> None:
@@ -79,13 +27,6 @@ def clear_witness_votes(state: State, account: Account) -> None:
 def withdraw_all_votes(state: State, account: Account) -> None:
     """Take the account's whole weight out of the election: from its proxy chain or its witnesses."""
     adjust_proxied_witness_votes(state, account, [-amount for amount in weight_by_depth(account)])
-
-
-def require_witness(state: State, owner: str, field: str) -> Witness:
-    found = state.witness(owner)
-    if found is None:
-        raise ChainError(field, "unknown-witness", f"@{owner} is not a witness (it has never sent witness_update)")
-    return found
 
 
 @evaluates(WitnessUpdate)
