@@ -22,20 +22,9 @@ from stoa.protocol import PrivateKey, PublicKey, SignedTransaction, recover_publ
 from stoa.protocol.hashes import sha256
 from stoa.protocol.keys import ROLES
 
-WIF = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
-PUBLIC = "STM6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
-SIGNATURE_HEX = (
-    "2025416c234dd5ff15d8b45486833443c128002bcafa57269cada3ad213ef88adb"
-    "5831f63a58d8b81bbdd92d494da01eeb13ee1786d02ce075228b25d7132f8f3e"
-)
-EXAMPLE: dict[str, Any] = {
-    "ref_block_num": 34294,
-    "ref_block_prefix": 3707022213,
-    "expiration": "2016-04-06T08:29:27",
-    "operations": [["transfer", {"from": "foo", "to": "baar", "amount": "111.110 STEEM", "memo": "Fooo"}]],
-    "extensions": [],
-    "signatures": [SIGNATURE_HEX],
-}
+from .vectors import PUBLIC, SIGNATURE_HEX, TRANSFER, TRANSFER_ID, TRANSFER_UNSIGNED_HEX, WIF
+
+EXAMPLE = TRANSFER
 APPBASE_EXAMPLE: dict[str, Any] = {
     **EXAMPLE,
     "operations": [
@@ -50,8 +39,8 @@ APPBASE_EXAMPLE: dict[str, Any] = {
         }
     ],
 }
-HEX = "f68585abf4dce7c80457010203666f6f046261617206b201000000000003535445454d000004466f6f6f00"
-TX_ID = "d9639b3aac813df2149527c78eb422b2fec35069"
+HEX = TRANSFER_UNSIGNED_HEX
+TX_ID = TRANSFER_ID
 ZERO_CHAIN = "00" * 32
 OTHER_CHAIN = "beeab0de" + "00" * 28
 

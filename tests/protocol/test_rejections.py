@@ -33,24 +33,12 @@ from stoa.protocol.operations import (
 )
 from stoa.protocol.types import TIME, UINT16
 
+from ..vectors import PUBLIC, SIGNATURE_HEX, TRANSFER, TRANSFER_ID, TRANSFER_UNSIGNED_HEX, WIF
 from .strategies import operations, records
 
-WIF = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
-PUBLIC = "STM6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
-SIGNATURE_HEX = (
-    "2025416c234dd5ff15d8b45486833443c128002bcafa57269cada3ad213ef88adb"
-    "5831f63a58d8b81bbdd92d494da01eeb13ee1786d02ce075228b25d7132f8f3e"
-)
 SIGNATURE = bytes.fromhex(SIGNATURE_HEX)
-EXAMPLE: dict[str, Any] = {
-    "ref_block_num": 34294,
-    "ref_block_prefix": 3707022213,
-    "expiration": "2016-04-06T08:29:27",
-    "operations": [["transfer", {"from": "foo", "to": "baar", "amount": "111.110 STEEM", "memo": "Fooo"}]],
-    "extensions": [],
-    "signatures": [SIGNATURE_HEX],
-}
-UNSIGNED = bytes.fromhex("f68585abf4dce7c80457010203666f6f046261617206b201000000000003535445454d000004466f6f6f00")
+EXAMPLE = TRANSFER
+UNSIGNED = bytes.fromhex(TRANSFER_UNSIGNED_HEX)
 SIGNED = UNSIGNED + b"\x01" + SIGNATURE
 HEADER = UNSIGNED[:10]  # ref_block_num, ref_block_prefix, expiration; then the operations vector
 DELETE = object()
@@ -514,7 +502,7 @@ def test_hive_symbols_are_accepted_as_steem(text: str, expected: Asset) -> None:
 def test_hive_transfer_serializes_like_the_steem_one() -> None:
     tx = SignedTransaction.parse(example(("operations", 0, 1, "amount"), "111.110 HIVE"))
     assert tx.to_bytes() == SIGNED
-    assert tx.id() == "d9639b3aac813df2149527c78eb422b2fec35069"
+    assert tx.id() == TRANSFER_ID
     assert [str(key) for key in tx.signers()] == [PUBLIC]
     assert tx.to_json()["operations"][0][1]["amount"] == "111.110 STEEM"
     assert tx.to_json(appbase=True)["operations"][0]["value"]["amount"]["nai"] == "@@000000021"
@@ -1138,7 +1126,7 @@ def test_trailing_bytes(extra: bytes) -> None:
 
 def test_signatures_are_trailing_bytes_of_an_unsigned_transaction() -> None:
     rejects(EncodingError, "", "trailing", Transaction.from_bytes, SIGNED)
-    assert Transaction.from_bytes(UNSIGNED).id() == "d9639b3aac813df2149527c78eb422b2fec35069"
+    assert Transaction.from_bytes(UNSIGNED).id() == TRANSFER_ID
 
 
 @pytest.mark.parametrize(

@@ -10,29 +10,16 @@ import pytest
 from stoa.protocol import OPERATION, PrivateKey, SignedBlock, SignedTransaction, reference_block
 from stoa.protocol.operations import CommentOptions, Vote
 
+from ..vectors import PUBLIC, SIGNATURE_HEX, TRANSFER, TRANSFER_ID, TRANSFER_UNSIGNED_HEX, WIF
+
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "real_blocks.json"
-WIF = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
-PUBLIC = "STM6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
-TRANSFER = {
-    "ref_block_num": 34294,
-    "ref_block_prefix": 3707022213,
-    "expiration": "2016-04-06T08:29:27",
-    "operations": [["transfer", {"from": "foo", "to": "baar", "amount": "111.110 STEEM", "memo": "Fooo"}]],
-    "extensions": [],
-    "signatures": [
-        "2025416c234dd5ff15d8b45486833443c128002bcafa57269cada3ad213ef88adb"
-        "5831f63a58d8b81bbdd92d494da01eeb13ee1786d02ce075228b25d7132f8f3e"
-    ],
-}
 
 
 def test_transfer_vector() -> None:
     tx = SignedTransaction.parse(TRANSFER)
-    assert tx.to_bytes().hex() == (
-        "f68585abf4dce7c80457010203666f6f046261617206b2010000000000"
-        "03535445454d000004466f6f6f00" + "01" + TRANSFER["signatures"][0]
-    )
-    assert tx.id() == "d9639b3aac813df2149527c78eb422b2fec35069"
+    assert tx.to_bytes().hex() == TRANSFER_UNSIGNED_HEX + "01" + SIGNATURE_HEX
+    assert tx.unsigned_bytes().hex() == TRANSFER_UNSIGNED_HEX
+    assert tx.id() == TRANSFER_ID == "d9639b3aac813df2149527c78eb422b2fec35069"
     assert [str(key) for key in tx.signers()] == [PUBLIC]
 
 

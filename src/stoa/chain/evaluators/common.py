@@ -7,6 +7,7 @@ from ...protocol.asset import SBD, STEEM, VESTS
 from .. import params
 from ..errors import ChainError
 from ..objects import Account, DynamicGlobalProperties
+from ..state import ACCOUNTS, State
 
 LIQUID_FIELDS = {STEEM: "balance", SBD: "sbd_balance"}
 SAVINGS_FIELDS = {STEEM: "savings_balance", SBD: "savings_sbd_balance"}
@@ -24,6 +25,17 @@ def spend(account: Account, amount: Asset, field: str = "amount", savings: bool 
             f"@{account.name} has {Asset(have, amount.symbol)} in {kind}, not enough for {amount}",
         )
     setattr(account, attribute, have - amount.amount)
+
+
+def move(state: State, sender_name: str, recipient_name: str, amount: Asset, to_savings: bool = False) -> None:
+    """`amount` from the sender's liquid balance to the recipient's liquid (or savings) balance."""
+    sender = state.require_account(sender_name, "from")
+    recipient = sender if recipient_name == sender_name else state.require_account(recipient_name, "to")
+    spend(sender, amount)
+    deposit(recipient, amount, savings=to_savings)
+    ACCOUNTS.update(state.db, sender)
+    if recipient is not sender:
+        ACCOUNTS.update(state.db, recipient)
 
 
 def deposit(account: Account, amount: Asset, savings: bool = False) -> None:

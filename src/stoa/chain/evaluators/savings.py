@@ -15,20 +15,13 @@ from ..apply import ApplyContext, end_of_block, evaluates
 from ..errors import ChainError
 from ..objects import SavingsWithdraw
 from ..state import ACCOUNTS, SAVINGS_WITHDRAWS
-from .common import deposit, spend
+from .common import deposit, move, spend
 
 
 @evaluates(TransferToSavings)
 def transfer_to_savings(ctx: ApplyContext, op: TransferToSavings) -> None:
     """transfer_to_savings_evaluator: liquid STEEM or SBD of `from` goes at once into `to`'s savings."""
-    state = ctx.state
-    sender = state.require_account(op.from_, "from")
-    recipient = sender if op.to == op.from_ else state.require_account(op.to, "to")
-    spend(sender, op.amount)
-    deposit(recipient, op.amount, savings=True)
-    ACCOUNTS.update(state.db, sender)
-    if recipient is not sender:
-        ACCOUNTS.update(state.db, recipient)
+    move(ctx.state, op.from_, op.to, op.amount, to_savings=True)
 
 
 @evaluates(TransferFromSavings)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from ...protocol.operations import Transfer, TransferToVesting
 from ..apply import ApplyContext, evaluates
 from ..state import ACCOUNTS, DGP
-from .common import deposit, spend
+from .common import move, spend
 from .weight import create_vesting
 
 
 @evaluates(Transfer)
 def transfer(ctx: ApplyContext, op: Transfer) -> None:
     """transfer_evaluator: the sender must hold the amount; the recipient must exist."""
-    state = ctx.state
-    sender = state.require_account(op.from_, "from")
-    recipient = sender if op.to == op.from_ else state.require_account(op.to, "to")
-    spend(sender, op.amount)
-    deposit(recipient, op.amount)
-    ACCOUNTS.update(state.db, sender)
-    if recipient is not sender:
-        ACCOUNTS.update(state.db, recipient)
+    move(ctx.state, op.from_, op.to, op.amount)
 
 
 @evaluates(TransferToVesting)

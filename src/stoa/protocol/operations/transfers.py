@@ -87,6 +87,15 @@ class SetWithdrawVestingRoute(Operation):
         return active(self.from_account)
 
 
+def validate_savings_transfer(op: TransferToSavings | TransferFromSavings) -> None:
+    """What both savings transfers require: valid names, a positive STEEM or SBD amount, a valid memo."""
+    validate_account_name(op.from_, "from")
+    validate_account_name(op.to, "to")
+    require_positive(op.amount, "amount")
+    require_symbol(op.amount, "amount", STEEM, SBD)
+    validate_memo(op.memo)
+
+
 @operation(32, "transfer_to_savings")
 class TransferToSavings(Operation):
     from_: AccountName
@@ -96,11 +105,7 @@ class TransferToSavings(Operation):
 
     def validate(self) -> None:
         """transfer_to_savings_operation::validate."""
-        validate_account_name(self.from_, "from")
-        validate_account_name(self.to, "to")
-        require_positive(self.amount, "amount")
-        require_symbol(self.amount, "amount", STEEM, SBD)
-        validate_memo(self.memo)
+        validate_savings_transfer(self)
 
     def required_authorities(self) -> RequiredAuths:
         return active(self.from_)
@@ -118,11 +123,7 @@ class TransferFromSavings(Operation):
 
     def validate(self) -> None:
         """transfer_from_savings_operation::validate."""
-        validate_account_name(self.from_, "from")
-        validate_account_name(self.to, "to")
-        require_positive(self.amount, "amount")
-        require_symbol(self.amount, "amount", STEEM, SBD)
-        validate_memo(self.memo)
+        validate_savings_transfer(self)
 
     def required_authorities(self) -> RequiredAuths:
         return active(self.from_)
