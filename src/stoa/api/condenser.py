@@ -11,7 +11,7 @@ from .blocks import block_json, header_json
 from .database import get_transaction, string_list, verify_authority
 from .jsonrpc import Dispatcher, invalid_params, positional
 from .reads import ChainReader
-from .shapes import account_json, chain_properties_json, dgp_json, witness_json
+from .shapes import account_json, dgp_json, witness_json
 
 
 def integer(value: Any, field: str) -> int:
@@ -32,7 +32,7 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
     add("get_config", 0, lambda: reader.config())
     add("get_version", 0, lambda: reader.version())
     add("get_dynamic_global_properties", 0, lambda: dgp_json(reader.dgp(), False))
-    add("get_chain_properties", 0, lambda: chain_properties_json(reader.median_witness(), False))
+    add("get_chain_properties", 0, lambda: reader.median_props(False))
     add("get_hardfork_version", 0, lambda: reader.hardfork_properties()["current_hardfork_version"])
     add(
         "get_next_scheduled_hardfork",

@@ -11,7 +11,7 @@ from ..protocol.types import parse_items
 from .blocks import block_json, header_json, transaction_json
 from .jsonrpc import Dispatcher, invalid_params, named
 from .reads import MAX_LIST, ChainReader, appbase_operation_row
-from .shapes import account_json, chain_properties_json, dgp_json, witness_json
+from .shapes import account_json, dgp_json, witness_json
 
 
 def string_list(value: Any, field: str) -> list[str]:
@@ -50,7 +50,7 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
     add("database_api.get_dynamic_global_properties", lambda p: dgp_json(reader.dgp(), True))
     add("database_api.get_hardfork_properties", lambda p: reader.hardfork_properties())
     add("database_api.get_witness_schedule", lambda p: reader.witness_schedule(True))
-    add("database_api.get_chain_properties", lambda p: chain_properties_json(reader.median_witness(), True))
+    add("database_api.get_chain_properties", lambda p: reader.median_props(True))
     add(
         "database_api.find_accounts",
         lambda p: {

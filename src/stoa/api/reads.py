@@ -17,6 +17,7 @@ from ..protocol.asset import SYMBOLS
 from ..protocol.operations import OPERATION
 from ..protocol.types import format_time
 from .jsonrpc import invalid_params
+from .shapes import chain_properties_json
 
 MAX_LIST = 1000
 
@@ -41,11 +42,12 @@ class ChainReader:
     def dgp(self) -> DynamicGlobalProperties:
         return self.state.dgp()
 
-    def median_witness(self) -> Witness:
-        witness = self.state.witness(self.node.witness)
-        if witness is None:
-            raise invalid_params("the chain has no witness yet")
-        return witness
+    def median_props(self, appbase: bool) -> dict[str, Any]:
+        """The chain properties in force: the medians of the scheduled witnesses' proposals."""
+        schedule = self.state.schedule()
+        return chain_properties_json(
+            schedule.account_creation_fee, schedule.maximum_block_size, schedule.sbd_interest_rate, appbase
+        )
 
     def config(self) -> dict[str, Any]:
         """get_config: complete enough for beem to detect the chain (protocol.md §3.3–3.4)."""
@@ -124,21 +126,19 @@ class ChainReader:
         }
 
     def witness_schedule(self, appbase: bool) -> dict[str, Any]:
-        from .shapes import chain_properties_json
-
-        dgp = self.dgp()
-        scheduled = [self.node.witness]
+        schedule = self.state.schedule()
+        names = schedule.witnesses()
         return {
             "id": 0,
-            "current_virtual_time": "0",
-            "next_shuffle_block_num": dgp.head_block_number + 1,
-            "current_shuffled_witnesses": scheduled,
-            "num_scheduled_witnesses": len(scheduled),
+            "current_virtual_time": schedule.current_virtual_time,
+            "next_shuffle_block_num": schedule.next_shuffle_block_num,
+            "current_shuffled_witnesses": names,
+            "num_scheduled_witnesses": len(names),
             "elected_weight": 1,
             "timeshare_weight": 5,
             "miner_weight": 1,
             "witness_pay_normalization_factor": 25,
-            "median_props": chain_properties_json(self.median_witness(), appbase),
+            "median_props": self.median_props(appbase),
             "majority_version": params.BLOCKCHAIN_VERSION,
             "max_voted_witnesses": 20,
             "max_miner_witnesses": 0,

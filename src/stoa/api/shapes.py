@@ -145,11 +145,11 @@ def dgp_json(dgp: DynamicGlobalProperties, appbase: bool) -> dict[str, Any]:
     }
 
 
-def chain_properties_json(witness: Witness, appbase: bool) -> dict[str, Any]:
+def chain_properties_json(fee: int, block_size: int, interest_rate: int, appbase: bool) -> dict[str, Any]:
     return {
-        "account_creation_fee": asset(witness.account_creation_fee, STEEM, appbase),
-        "maximum_block_size": witness.maximum_block_size,
-        "sbd_interest_rate": witness.sbd_interest_rate,
+        "account_creation_fee": asset(fee, STEEM, appbase),
+        "maximum_block_size": block_size,
+        "sbd_interest_rate": interest_rate,
     }
 
 
@@ -169,7 +169,7 @@ def witness_json(witness: Witness, appbase: bool) -> dict[str, Any]:
         "last_confirmed_block_num": w.last_confirmed_block_num,
         "pow_worker": 0,
         "signing_key": w.signing_key,
-        "props": chain_properties_json(w, appbase),
+        "props": chain_properties_json(w.account_creation_fee, w.maximum_block_size, w.sbd_interest_rate, appbase),
         "sbd_exchange_rate": {
             "base": asset(w.sbd_exchange_rate_base, SBD, appbase),
             "quote": asset(w.sbd_exchange_rate_quote, STEEM, appbase),

@@ -25,6 +25,14 @@ from . import params
 from .authority import verify_authority
 from .errors import ChainError
 from .objects import BlockSummary, RecentTransaction
+from .schedule import (
+    confirm_block,
+    last_irreversible,
+    record_missed_slots,
+    require_scheduled,
+    slot_at_time,
+    update_witness_schedule,
+)
 from .state import BLOCK_SUMMARY, DGP, TRANSACTIONS, State
 
 OpT = TypeVar("OpT", bound=Operation)
@@ -178,7 +186,8 @@ def reference_prefix(state: State, tapos: dict[int, int], ref_block_num: int) ->
     """The prefix of the block in summary slot `ref_block_num` (remembered for the rest of the block)."""
     if ref_block_num not in tapos:
         summary = BLOCK_SUMMARY.get(state.db, ref_block_num)
-        tapos[ref_block_num] = -1 if summary is None else int.from_bytes(summary.block_id[4:8], "little")
+        # steemd fills all 65,536 slots with a zero block id at genesis: an unwritten slot's prefix is 0
+        tapos[ref_block_num] = 0 if summary is None else int.from_bytes(summary.block_id[4:8], "little")
     return tapos[ref_block_num]
 
 
@@ -260,7 +269,8 @@ def _apply_transaction(
 def update_head(state: State, block: SignedBlock, block_id: bytes) -> None:
     """update_global_dynamic_data, update_last_irreversible_block and create_block_summary for a new head."""
     dgp = state.dgp()
-    missed = max(0, (block.timestamp - dgp.time) // params.BLOCK_INTERVAL - 1) if dgp.head_block_number else 0
+    missed = max(0, slot_at_time(dgp, block.timestamp) - 1) if dgp.head_block_number else 0
+    record_missed_slots(state, dgp, missed, block.witness)
     dgp.head_block_number = block.block_num
     dgp.head_block_id = block_id
     dgp.time = block.timestamp
@@ -268,8 +278,8 @@ def update_head(state: State, block: SignedBlock, block_id: bytes) -> None:
     dgp.current_aslot += missed + 1
     dgp.recent_slots_filled = str(((int(dgp.recent_slots_filled) << (missed + 1)) | 1) & ((1 << 128) - 1))
     dgp.participation_count = bin(int(dgp.recent_slots_filled)).count("1")
-    # One producing witness confirms every block it signs: 100 % of the schedule, so LIB is the head.
-    dgp.last_irreversible_block_num = block.block_num
+    confirm_block(state, block.witness, block.block_num, dgp.current_aslot)
+    dgp.last_irreversible_block_num = last_irreversible(state, dgp)
     DGP.update(state.db, dgp)
     summary = BlockSummary(block.block_num & 0xFFFF, block_id)
     if BLOCK_SUMMARY.get(state.db, summary.slot) is None:
@@ -291,6 +301,7 @@ def check_block_header(state: State, block: SignedBlock, check_signature: bool) 
     witness = state.witness(block.witness)
     if witness is None:
         raise ChainError("witness", "unknown-witness", f"{block.witness} is not a witness")
+    require_scheduled(state, block.witness, block.timestamp)
     if check_signature and str(block.signing_key()) != witness.signing_key:
         raise ChainError("witness_signature", "signature", f"block is not signed by {block.witness}'s signing key")
     size = len(block.to_bytes())
@@ -330,6 +341,7 @@ def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
     ctx.trx_in_block = len(block.transactions)
     ctx.op_in_trx = 0
     state.db.execute("DELETE FROM transactions WHERE expiration < ?", (block.timestamp,))
+    update_witness_schedule(state)
     for name in END_OF_BLOCK_ORDER:
         END_OF_BLOCK[name](ctx)
     flush_history(ctx)

@@ -14,7 +14,8 @@ from ..protocol import Authority, PrivateKey, PublicKey
 from ..protocol.hashes import sha256
 from . import params
 from .objects import DynamicGlobalProperties, new_account, new_witness
-from .state import ACCOUNTS, DGP, WITNESSES, State
+from .schedule import genesis_schedule
+from .state import ACCOUNTS, DGP, WITNESS_SCHEDULE, WITNESSES, State
 
 NULL_KEY = "STM1111111111111111111111111111111114T1Anm"  # 33 zero bytes: no one holds it
 
@@ -121,18 +122,17 @@ def create_genesis_state(state: State, genesis: Genesis) -> None:
         ACCOUNTS.insert(
             state.db, new_account(name, account_id, impossible, empty, empty, NULL_KEY, "", genesis.timestamp, "")
         )
-    WITNESSES.insert(
-        state.db,
-        new_witness(
-            genesis.init_account,
-            genesis.timestamp,
-            "",
-            str(init_key),
-            genesis.account_creation_fee,
-            params.MAX_BLOCK_SIZE,
-            0,
-        ),
+    witness = new_witness(
+        genesis.init_account,
+        genesis.timestamp,
+        "",
+        str(init_key),
+        genesis.account_creation_fee,
+        params.MAX_BLOCK_SIZE,
+        0,
     )
+    WITNESSES.insert(state.db, witness)
+    WITNESS_SCHEDULE.insert(state.db, genesis_schedule(witness))
     supply = genesis.initial_supply + genesis.initial_vesting
     DGP.insert(state.db, genesis_properties(genesis, supply, vests))
 

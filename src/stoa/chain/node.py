@@ -33,6 +33,7 @@ from .apply import ApplyContext, apply_block, apply_transaction, finish_block
 from .blocklog import BlockLog
 from .errors import ChainError
 from .genesis import CONFIG_FILE, Genesis, create_genesis_state, load_genesis
+from .schedule import require_scheduled, scheduled_witness, slot_at_time
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -121,11 +122,23 @@ class Node:
 
     # --- transactions -------------------------------------------------------------------------
 
-    def next_block_time(self) -> int:
-        """The slot after the head, or the current wall-clock slot if that is later."""
-        head_time = self.state.dgp().time
-        now = int(self.clock.now())
-        return max(head_time + params.BLOCK_INTERVAL, now - now % params.BLOCK_INTERVAL)
+    def next_block_time(self, earliest: int | None = None) -> int:
+        """The first slot at or after `earliest` (default: the slot after the head, or the current
+        wall-clock slot if later) that the schedule gives to this node's witness."""
+        dgp = self.state.dgp()
+        if earliest is None:
+            now = int(self.clock.now())
+            earliest = max(dgp.time + params.BLOCK_INTERVAL, now - now % params.BLOCK_INTERVAL)
+        earliest += -earliest % params.BLOCK_INTERVAL
+        earliest = max(earliest, dgp.time + params.BLOCK_INTERVAL)
+        schedule = self.state.schedule()
+        for step in range(len(schedule.witnesses())):
+            when = earliest + step * params.BLOCK_INTERVAL
+            if scheduled_witness(schedule, dgp, slot_at_time(dgp, when)) == self.witness:
+                return when
+        raise ChainError(
+            "witness", "schedule", f"{self.witness} is not in the witness schedule; this node cannot produce"
+        )
 
     def push_transaction(self, tx: SignedTransaction) -> Pending:
         """Apply a transaction to the pending session (the error, if any, is the client's answer) and queue it."""
@@ -171,6 +184,7 @@ class Node:
             when -= when % params.BLOCK_INTERVAL
             if when <= dgp.time:
                 raise ChainError("timestamp", "time", "a new block's time must be after the head block's")
+            require_scheduled(self.state, self.witness, when)
             self._close_session()
             ctx = ApplyContext(self.state, when, dgp.head_block_number + 1)
             included: list[Pending] = []
@@ -214,19 +228,21 @@ class Node:
         return block
 
     def generate_blocks(self, count: int, miss_blocks: int = 0) -> int:
-        """debug_node_api: produce `count` blocks now, the first after skipping `miss_blocks` slots."""
+        """debug_node_api: produce `count` blocks now (in this witness's slots), the first after
+        skipping `miss_blocks` slots."""
         for index in range(count):
-            head_time = self.state.dgp().time
             skip = miss_blocks if index == 0 else 0
-            self.produce_block(head_time + params.BLOCK_INTERVAL * (skip + 1))
+            head_time = self.state.dgp().time
+            self.produce_block(self.next_block_time(head_time + params.BLOCK_INTERVAL * (skip + 1)))
         return count
 
     def generate_blocks_until(self, moment: int, sparsely: bool = True) -> int:
-        """debug_node_api: move block time forward to `moment` (one block there, or every slot up to it)."""
+        """debug_node_api: move block time forward to `moment`: one block in the first own slot at or
+        after it, or (not sparsely) a block in every own slot up to it."""
         produced = 0
         while self.state.dgp().time + params.BLOCK_INTERVAL <= moment:
             head_time = self.state.dgp().time
-            self.produce_block(moment if sparsely else head_time + params.BLOCK_INTERVAL)
+            self.produce_block(self.next_block_time(moment if sparsely else head_time + params.BLOCK_INTERVAL))
             produced += 1
         return produced
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 from ..protocol import Authority
 
 MAX_TIME = 0xFFFFFFFF  # steemd's time_point_sec::maximum(): "never"
@@ -336,3 +338,20 @@ def new_witness(owner: str, created: int, url: str, signing_key: str, fee: int, 
         hardfork_version_vote="0.0.0",
         hardfork_time_vote=0,
     )
+
+
+@dataclass(slots=True)
+class WitnessSchedule:
+    """Who produces which slot (witness_schedule_object), and the median of their proposed properties."""
+
+    current_shuffled_witnesses: str  # JSON list of names, in slot order
+    current_virtual_time: str
+    next_shuffle_block_num: int
+    account_creation_fee: int
+    maximum_block_size: int
+    sbd_interest_rate: int
+    id: int = 0
+
+    def witnesses(self) -> list[str]:
+        names: list[str] = orjson.loads(self.current_shuffled_witnesses)
+        return names

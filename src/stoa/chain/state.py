@@ -35,6 +35,7 @@ from .objects import (
     VestingDelegation,
     WithdrawRoute,
     Witness,
+    WitnessSchedule,
     WitnessVote,
 )
 
@@ -114,6 +115,7 @@ DELEGATION_EXPIRATIONS = Table("delegation_expirations", DelegationExpiration, (
 WITHDRAW_ROUTES = Table("withdraw_routes", WithdrawRoute, ("from_account", "to_account"))
 SAVINGS_WITHDRAWS = Table("savings_withdraws", SavingsWithdraw, ("from_account", "request_id"), ("complete",))
 LIMIT_ORDERS = Table("limit_orders", LimitOrder, ("seller", "orderid"), ("expiration",))
+WITNESS_SCHEDULE = Table("witness_schedule", WitnessSchedule, ("id",))
 CONVERT_REQUESTS = Table("convert_requests", ConvertRequest, ("owner", "requestid"), ("conversion_date",))
 
 CONSENSUS_TABLES: tuple[Table[Any], ...] = (
@@ -131,6 +133,7 @@ CONSENSUS_TABLES: tuple[Table[Any], ...] = (
     SAVINGS_WITHDRAWS,
     LIMIT_ORDERS,
     CONVERT_REQUESTS,
+    WITNESS_SCHEDULE,
 )
 
 # What the node remembers beside consensus: every applied operation (real and virtual), each
@@ -260,6 +263,12 @@ class State:
 
     def witness(self, owner: str) -> Witness | None:
         return WITNESSES.get(self.db, owner)
+
+    def schedule(self) -> WitnessSchedule:
+        found = WITNESS_SCHEDULE.get(self.db, 0)
+        if found is None:
+            raise ChainError("", "no-genesis", "the state holds no witness schedule yet")
+        return found
 
     def count(self, table: Table[Any], where: str = "", params: tuple[Any, ...] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table.name}" + (f" WHERE {where}" if where else "")

@@ -98,8 +98,8 @@ def account_create_with_delegation(ctx: ApplyContext, op: AccountCreateWithDeleg
 
 
 def state_fee(state: State) -> int:
-    witness = state.witness(state.dgp().current_witness) or state.witness(params.INIT_MINER)
-    return witness.account_creation_fee if witness is not None else params.ACCOUNT_CREATION_FEE
+    """The account creation fee in force: the median the scheduled witnesses propose."""
+    return state.schedule().account_creation_fee
 
 
 def create(ctx: ApplyContext, op: NewAccountOp, fee: int, delegation: int) -> None:
