@@ -18,7 +18,7 @@ def build_dispatcher(node: Node) -> Dispatcher:
     condenser.register(dispatcher, reader)
     broadcast.register(dispatcher, node)
     if node.genesis.dev:
-        debug.register(dispatcher, node)
+        debug.register(dispatcher, node, reader)
     return dispatcher
 
 

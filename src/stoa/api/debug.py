@@ -1,4 +1,4 @@
-"""debug_node_api, on dev networks only: make blocks now and move block time forward."""
+"""debug_node_api, on dev networks only: make blocks now, move block time forward, digest the state."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from ..chain.node import Node
 from ..protocol.types import format_time, parse_time
 from .jsonrpc import Dispatcher, invalid_params, named
+from .reads import ChainReader
 
 MAX_GENERATE = 10_000
 
@@ -37,7 +38,7 @@ def head(node: Node) -> dict[str, Any]:
     return {"block_num": dgp.head_block_number, "block_id": dgp.head_block_id.hex(), "time": format_time(dgp.time)}
 
 
-def register(dispatcher: Dispatcher, node: Node) -> None:
+def register(dispatcher: Dispatcher, node: Node, reader: ChainReader) -> None:
     dispatcher.add(
         "debug_node_api.debug_generate_blocks", lambda p: generate_blocks(node, named(p, "debug_generate_blocks"))
     )
@@ -46,3 +47,4 @@ def register(dispatcher: Dispatcher, node: Node) -> None:
         lambda p: generate_blocks_until(node, named(p, "debug_generate_blocks_until")),
     )
     dispatcher.add("debug_node_api.debug_get_head_block", lambda p: head(node))
+    dispatcher.add("debug_node_api.debug_get_state_digest", lambda p: {"digest": reader.state.digest()})
