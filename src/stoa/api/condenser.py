@@ -27,7 +27,11 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
 
     def accounts(names: Any) -> list[Any]:
         found = reader.accounts(string_list(names, "names"))
-        return [account_json(a, False, reader.witness_votes(a.name)) for a in found if a is not None]
+        return [
+            account_json(a, False, reader.witness_votes(a.name), reader.reputation(a.name))
+            for a in found
+            if a is not None
+        ]
 
     add("get_config", 0, lambda: reader.config())
     add("get_version", 0, lambda: reader.version())

@@ -11,6 +11,7 @@ from ..chain import params
 from ..chain.authority import SignState, required_authorities
 from ..chain.node import Node
 from ..chain.objects import Account, DynamicGlobalProperties, Witness
+from ..chain.reputation import reputation
 from ..chain.state import ACCOUNTS, WITNESS_VOTES, WITNESSES, State
 from ..protocol import Authority, PublicKey, SignedBlock, SignedTransaction
 from ..protocol.asset import SYMBOLS
@@ -162,6 +163,9 @@ class ChainReader:
 
     def account_count(self) -> int:
         return self.state.count(ACCOUNTS)
+
+    def reputation(self, account: str) -> int:
+        return reputation(self.state, account)
 
     def witness_votes(self, account: str) -> list[str]:
         return [vote.witness for vote in WITNESS_VOTES.scan(self.state.db, "account = ?", (account,))]

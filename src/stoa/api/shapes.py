@@ -24,7 +24,9 @@ def manabar(current: int, last_update: int) -> dict[str, Any]:
     return {"current_mana": dump_int_json(current), "last_update_time": last_update}
 
 
-def account_json(account: Account, appbase: bool, witness_votes: list[str] | None = None) -> dict[str, Any]:
+def account_json(
+    account: Account, appbase: bool, witness_votes: list[str] | None = None, reputation: int = 0
+) -> dict[str, Any]:
     """An account as get_accounts (legacy) or find_accounts (appbase) prints it."""
     a = account
     shape: dict[str, Any] = {
@@ -86,7 +88,7 @@ def account_json(account: Account, appbase: bool, witness_votes: list[str] | Non
     }
     if not appbase:
         shape["vesting_balance"] = asset(0, STEEM, appbase)
-        shape["reputation"] = 0
+        shape["reputation"] = dump_int_json(reputation)
         shape["transfer_history"] = []
         shape["market_history"] = []
         shape["post_history"] = []

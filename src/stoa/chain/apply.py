@@ -41,7 +41,16 @@ EVALUATORS: dict[type[Operation], Evaluator] = {}
 BlockStep = Callable[["ApplyContext"], None]
 # What the chain does itself after a block's transactions, in steemd's order (protocol.md §4.1).
 # The order is consensus: it is written here, not left to the order modules are imported in.
-END_OF_BLOCK_ORDER = ("return_expired_delegations", "process_vesting_withdrawals", "process_savings_withdraws")
+END_OF_BLOCK_ORDER = (
+    "return_expired_delegations",
+    "update_median_feed",
+    "update_virtual_supply",
+    "process_funds",
+    "process_conversions",
+    "process_comment_cashout",
+    "process_vesting_withdrawals",
+    "process_savings_withdraws",
+)
 END_OF_BLOCK: dict[str, BlockStep] = {}
 
 

@@ -13,9 +13,11 @@ import orjson
 from ..protocol import Authority, PrivateKey, PublicKey
 from ..protocol.hashes import sha256
 from . import params
+from .economics.rewards import genesis_reward_fund
+from .economics.sbd import genesis_feed
 from .objects import DynamicGlobalProperties, new_account, new_witness
 from .schedule import genesis_schedule
-from .state import ACCOUNTS, DGP, WITNESS_SCHEDULE, WITNESSES, State
+from .state import ACCOUNTS, DGP, FEED_HISTORY, REWARD_FUNDS, WITNESS_SCHEDULE, WITNESSES, State
 
 NULL_KEY = "STM1111111111111111111111111111111114T1Anm"  # 33 zero bytes: no one holds it
 
@@ -96,7 +98,8 @@ def write_json(path: Path, value: Any) -> None:
 
 
 def create_genesis_state(state: State, genesis: Genesis) -> None:
-    """Block 0: the init account (the supply, liquid and vested), its witness, null and temp, global properties."""
+    """Block 0: the init account (the supply, liquid and vested), its witness, the system accounts
+    (null, temp, the treasury), global properties, the reward fund and the first median price."""
     init_key = PublicKey.from_string(genesis.init_public_key)
     init_authority = Authority.single_key(init_key)
     empty = Authority(1)
@@ -117,10 +120,10 @@ def create_genesis_state(state: State, genesis: Genesis) -> None:
     init.voting_mana = vests
     init.downvote_mana = vests * params.DOWNVOTE_POOL_PERCENT // params.PERCENT_100
     ACCOUNTS.insert(state.db, init)
-    for account_id, name in enumerate((params.NULL_ACCOUNT, params.TEMP_ACCOUNT), start=1):
-        impossible = Authority(1, (), ())
+    system_accounts = (params.NULL_ACCOUNT, params.TEMP_ACCOUNT, params.TREASURY_ACCOUNT)
+    for account_id, name in enumerate(system_accounts, start=1):  # no key can sign for them
         ACCOUNTS.insert(
-            state.db, new_account(name, account_id, impossible, empty, empty, NULL_KEY, "", genesis.timestamp, "")
+            state.db, new_account(name, account_id, empty, empty, empty, NULL_KEY, "", genesis.timestamp, "")
         )
     witness = new_witness(
         genesis.init_account,
@@ -135,6 +138,8 @@ def create_genesis_state(state: State, genesis: Genesis) -> None:
     WITNESS_SCHEDULE.insert(state.db, genesis_schedule(witness))
     supply = genesis.initial_supply + genesis.initial_vesting
     DGP.insert(state.db, genesis_properties(genesis, supply, vests))
+    REWARD_FUNDS.insert(state.db, genesis_reward_fund(vests, genesis.timestamp))
+    FEED_HISTORY.insert(state.db, genesis_feed())
 
 
 def genesis_properties(genesis: Genesis, supply: int, vests: int) -> DynamicGlobalProperties:

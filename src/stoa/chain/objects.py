@@ -350,8 +350,43 @@ class WitnessSchedule:
     account_creation_fee: int
     maximum_block_size: int
     sbd_interest_rate: int
+    timeshare_witness: str = ""  # the runner-up given a slot this round, if any
     id: int = 0
 
     def witnesses(self) -> list[str]:
         names: list[str] = orjson.loads(self.current_shuffled_witnesses)
         return names
+
+    def pay_normalization(self) -> int:
+        """witness_pay_normalization_factor: elected witnesses weigh 1, the timeshare runner 5."""
+        count = len(self.witnesses())
+        return count + 4 if self.timeshare_witness else count
+
+
+@dataclass(slots=True)
+class RewardFund:
+    """reward_fund_object: the content reward pool and the claims it is shared by."""
+
+    name: str
+    reward_balance: int
+    recent_claims: str  # uint128 as decimal text
+    last_update: int
+    content_constant: str
+    percent_curation_rewards: int
+    percent_content_rewards: int
+    author_reward_curve: str
+    curation_reward_curve: str
+
+
+@dataclass(slots=True)
+class FeedHistory:
+    """feed_history_object: the median price in force (SBD per STEEM) and the hourly medians behind it."""
+
+    current_median_base: int  # SBD satoshis
+    current_median_quote: int  # STEEM satoshis
+    price_history: str  # JSON [[base, quote], …], oldest first
+    id: int = 0
+
+    def history(self) -> list[list[int]]:
+        entries: list[list[int]] = orjson.loads(self.price_history)
+        return entries

@@ -110,8 +110,9 @@ def shuffle(names: list[str], head_time: int) -> list[str]:
     return order
 
 
-def elect(state: State, current_virtual_time: int) -> tuple[list[str], int]:
-    """The top 20 by votes, then runners-up by virtual scheduled time up to 21 in all."""
+def elect(state: State, current_virtual_time: int) -> tuple[list[str], int, str]:
+    """The top 20 by votes, then runners-up by virtual scheduled time up to 21 in all; also the new
+    virtual time and the timeshare runner ("" if none)."""
     rows = state.db.execute(
         "SELECT owner FROM witnesses WHERE signing_key != ? ORDER BY votes DESC, owner", (NULL_KEY,)
     )
@@ -120,13 +121,15 @@ def elect(state: State, current_virtual_time: int) -> tuple[list[str], int]:
     runners = [w for w in map(state.witness, candidates[MAX_VOTED_WITNESSES:]) if w is not None]
     runners.sort(key=lambda w: (int(w.virtual_scheduled_time), w.owner))
     new_virtual_time = current_virtual_time
+    timeshare = ""
     for runner in runners:
         if len(active) >= MAX_WITNESSES:
             break
         new_virtual_time = int(runner.virtual_scheduled_time)
         active.append(runner.owner)
+        timeshare = runner.owner
         reschedule(state, runner, new_virtual_time)
-    return active, new_virtual_time
+    return active, new_virtual_time, timeshare
 
 
 def reschedule(state: State, runner: Witness, virtual_time: int) -> None:
@@ -148,12 +151,13 @@ def update_witness_schedule(state: State) -> None:
     if dgp.head_block_number % MAX_WITNESSES:
         return
     schedule = state.schedule()
-    active, virtual_time = elect(state, int(schedule.current_virtual_time))
+    active, virtual_time, timeshare = elect(state, int(schedule.current_virtual_time))
     if not active:
         return  # no witness has a signing key: keep the schedule there is
     chosen = [w for w in map(state.witness, active) if w is not None]
     schedule.current_shuffled_witnesses = orjson.dumps(shuffle(active, dgp.time)).decode()
     schedule.current_virtual_time = str(virtual_time)
+    schedule.timeshare_witness = timeshare
     schedule.next_shuffle_block_num = dgp.head_block_number + len(active)
     schedule.account_creation_fee = median([w.account_creation_fee for w in chosen])
     schedule.maximum_block_size = median([w.maximum_block_size for w in chosen])

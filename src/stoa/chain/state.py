@@ -29,8 +29,10 @@ from .objects import (
     ConvertRequest,
     DelegationExpiration,
     DynamicGlobalProperties,
+    FeedHistory,
     LimitOrder,
     RecentTransaction,
+    RewardFund,
     SavingsWithdraw,
     VestingDelegation,
     WithdrawRoute,
@@ -115,6 +117,8 @@ DELEGATION_EXPIRATIONS = Table("delegation_expirations", DelegationExpiration, (
 WITHDRAW_ROUTES = Table("withdraw_routes", WithdrawRoute, ("from_account", "to_account"))
 SAVINGS_WITHDRAWS = Table("savings_withdraws", SavingsWithdraw, ("from_account", "request_id"), ("complete",))
 LIMIT_ORDERS = Table("limit_orders", LimitOrder, ("seller", "orderid"), ("expiration",))
+REWARD_FUNDS = Table("reward_funds", RewardFund, ("name",))
+FEED_HISTORY = Table("feed_history", FeedHistory, ("id",))
 WITNESS_SCHEDULE = Table("witness_schedule", WitnessSchedule, ("id",))
 CONVERT_REQUESTS = Table("convert_requests", ConvertRequest, ("owner", "requestid"), ("conversion_date",))
 
@@ -134,11 +138,14 @@ CONSENSUS_TABLES: tuple[Table[Any], ...] = (
     LIMIT_ORDERS,
     CONVERT_REQUESTS,
     WITNESS_SCHEDULE,
+    REWARD_FUNDS,
+    FEED_HISTORY,
 )
 
 # What the node remembers beside consensus: every applied operation (real and virtual), each
 # account's history, and where each transaction landed. Rebuilt by replay like everything else.
 HISTORY_DDL = [
+    "CREATE TABLE IF NOT EXISTS reputations (account TEXT PRIMARY KEY, reputation INTEGER NOT NULL)",
     """CREATE TABLE IF NOT EXISTS operations (
         id INTEGER PRIMARY KEY, block_num INTEGER NOT NULL, trx_in_block INTEGER NOT NULL,
         op_in_trx INTEGER NOT NULL, virtual_op INTEGER NOT NULL, trx_id TEXT NOT NULL,
@@ -263,6 +270,18 @@ class State:
 
     def witness(self, owner: str) -> Witness | None:
         return WITNESSES.get(self.db, owner)
+
+    def reward_fund(self) -> RewardFund:
+        found = REWARD_FUNDS.get(self.db, "post")
+        if found is None:
+            raise ChainError("", "no-genesis", "the state holds no reward fund yet")
+        return found
+
+    def feed(self) -> FeedHistory:
+        found = FEED_HISTORY.get(self.db, 0)
+        if found is None:
+            raise ChainError("", "no-genesis", "the state holds no feed history yet")
+        return found
 
     def schedule(self) -> WitnessSchedule:
         found = WITNESS_SCHEDULE.get(self.db, 0)

@@ -12,6 +12,7 @@ from .types import (
     BYTES,
     EXTENSIONS,
     INT16,
+    INT64,
     SHA256,
     STRING,
     TIME,
@@ -35,6 +36,7 @@ Int16 = Annotated[int, INT16]
 Uint16 = Annotated[int, UINT16]
 Uint32 = Annotated[int, UINT32]
 Uint64 = Annotated[int, UINT64]
+Int64 = Annotated[int, INT64]
 Bool = Annotated[bool, BOOL]
 TimePointSec = Annotated[int, TIME]
 PublicKeyField = Annotated[PublicKey, PUBLIC_KEY]

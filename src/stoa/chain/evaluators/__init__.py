@@ -1,3 +1,4 @@
-"""One module per area; importing this package registers every evaluator with chain.apply."""
+"""Importing this package registers every evaluator and every end-of-block step with chain.apply."""
 
+from ..economics import rewards, sbd  # noqa: F401
 from . import accounts, content, market, savings, social, transfers, vesting, witness  # noqa: F401

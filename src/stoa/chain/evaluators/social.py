@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from ...protocol import Asset
+from ...protocol.asset import SBD
 from ...protocol.operations import Comment as CommentOp
-from ...protocol.operations import Vote
+from ...protocol.operations import EffectiveCommentVote, Vote
 from ...protocol.rules import validate_new_permlink
-from .. import params
+from .. import params, reputation
 from ..apply import ApplyContext, evaluates
 from ..economics.curves import convergent_square_root
+from ..economics.payout import pending_payout
+from ..economics.sbd import median_price, steem_to_sbd
 from ..errors import ChainError
 from ..objects import MAX_TIME, Account, Comment, CommentVote, DynamicGlobalProperties
 from ..state import ACCOUNTS, COMMENT_VOTES, COMMENTS, State
@@ -133,10 +137,17 @@ def vote(ctx: ApplyContext, op: Vote) -> None:
     rshares = apply_lockout(rshares, target.cashout_time - ctx.now)
     voter.last_vote_time = ctx.now
     ACCOUNTS.update(state.db, voter)
+    reputation.apply_vote(state, op.voter, op.author, previous.rshares if previous else None, rshares)
     if previous is None:
-        add_vote(ctx, dgp, target, op, rshares)
+        weight = add_vote(ctx, dgp, target, op, rshares)
     else:
-        change_vote(ctx, target, previous, op, rshares)
+        weight = change_vote(ctx, target, previous, op, rshares)
+    pending = steem_to_sbd(pending_payout(state, target), median_price(state.feed()))
+    ctx.emit(
+        EffectiveCommentVote(
+            op.voter, op.author, op.permlink, weight, rshares, target.total_vote_weight, Asset(pending, SBD)
+        )
+    )
 
 
 def spend_mana(dgp: DynamicGlobalProperties, voter: Account, weight: int, now: int) -> int:
@@ -172,7 +183,8 @@ def apply_lockout(rshares: int, until_cashout: int) -> int:
     return rshares
 
 
-def add_vote(ctx: ApplyContext, dgp: DynamicGlobalProperties, target: Comment, op: Vote, rshares: int) -> None:
+def add_vote(ctx: ApplyContext, dgp: DynamicGlobalProperties, target: Comment, op: Vote, rshares: int) -> int:
+    """Record a new vote; returns its curation weight."""
     weight = 0
     before = target.vote_rshares
     target.net_rshares += rshares
@@ -189,9 +201,11 @@ def add_vote(ctx: ApplyContext, dgp: DynamicGlobalProperties, target: Comment, o
     COMMENT_VOTES.insert(
         ctx.state.db, CommentVote(op.author, op.permlink, op.voter, weight, rshares, op.weight, ctx.now, 0)
     )
+    return weight
 
 
-def change_vote(ctx: ApplyContext, target: Comment, previous: CommentVote, op: Vote, rshares: int) -> None:
+def change_vote(ctx: ApplyContext, target: Comment, previous: CommentVote, op: Vote, rshares: int) -> int:
+    """Replace a vote; a changed vote earns no curation, so its weight is 0."""
     target.net_rshares += rshares - previous.rshares
     target.abs_rshares += abs(rshares)
     target.net_votes -= 1 if previous.vote_percent > 0 else -1 if previous.vote_percent < 0 else 0
@@ -208,6 +222,7 @@ def change_vote(ctx: ApplyContext, target: Comment, previous: CommentVote, op: V
     previous.weight = 0  # a changed vote earns no curation
     previous.num_changes += 1
     COMMENT_VOTES.update(ctx.state.db, previous)
+    return 0
 
 
 def record_late_vote(ctx: ApplyContext, op: Vote, previous: CommentVote | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 
 from ..asset import ASSET, Asset
-from ..fields import AccountName, AssetField, Permlink, Text, Uint32
+from ..fields import AccountName, AssetField, Int64, Permlink, Text, Uint32, Uint64
 from ..types import Vector
 from .base import Operation, RequiredAuths, operation
 
@@ -112,6 +112,20 @@ class CommentBenefactorReward(VirtualOperation):
 class ProducerReward(VirtualOperation):
     producer: AccountName
     vesting_shares: AssetField
+
+
+@operation(63, "effective_comment_vote")
+class EffectiveCommentVote(VirtualOperation):
+    """What a vote did: its rshares, the comment's total curation weight after it, and the payout the
+    comment would now get (Hive's operation; Stoa numbers it after Steem's last)."""
+
+    voter: AccountName
+    author: AccountName
+    permlink: Permlink
+    weight: Uint64
+    rshares: Int64
+    total_vote_weight: Uint64
+    pending_payout: AssetField
 
 
 @operation(62, "clear_null_account_balance")
