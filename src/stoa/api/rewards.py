@@ -169,16 +169,17 @@ def delegations(state: State, account: str, start: str, limit: int, appbase: boo
 
 def delegation_expirations(state: State, account: str, start: int, limit: int, appbase: bool) -> list[dict[str, Any]]:
     """VESTS on their way back to the account, by expiration from `start` (by_account_expiration)."""
-    found = DELEGATION_EXPIRATIONS.scan(state.db, "delegator = ? AND expiration >= ?", (account, start))
-    found.sort(key=lambda row: (row.expiration, row.id))
+    found = rows_with_ids(
+        state, DELEGATION_EXPIRATIONS, "delegator = ? AND expiration >= ?", (account, start), "expiration, id", limit
+    )
     return [
         {
-            "id": dump_int_json(expiration.id),
+            "id": dump_int_json(expiration.id),  # these rows keep their own id
             "delegator": expiration.delegator,
             "vesting_shares": asset(expiration.vesting_shares, VESTS, appbase),
             "expiration": format_time(expiration.expiration),
         }
-        for expiration in (found if limit < 0 else found[:limit])
+        for _, expiration in found
     ]
 
 

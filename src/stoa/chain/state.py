@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import operator
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -91,6 +91,10 @@ class Table(Generic[T]):
 
     def update(self, db: sqlite3.Connection, obj: T) -> None:
         db.execute(self.sql_update, (*self.row(obj), *self.key_of(obj)))
+
+    def update_many(self, db: sqlite3.Connection, objs: Iterable[T]) -> None:
+        """Write many rows back in one executemany."""
+        db.executemany(self.sql_update, [(*self.row(obj), *self.key_of(obj)) for obj in objs])
 
     def delete(self, db: sqlite3.Connection, obj: T) -> None:
         db.execute(self.sql_delete, self.key_of(obj))

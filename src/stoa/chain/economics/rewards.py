@@ -26,7 +26,7 @@ from .. import params
 from ..apply import ApplyContext, end_of_block
 from ..evaluators.weight import create_vesting
 from ..objects import MAX_TIME, Account, Comment, DynamicGlobalProperties, RewardFund
-from ..state import ACCOUNTS, COMMENT_VOTES, COMMENTS, DGP, REWARD_FUNDS
+from ..state import ACCOUNTS, COMMENTS, DGP, REWARD_FUNDS, State
 from .curves import convergent_linear
 from .payout import author_claim, comment_payout, decayed_claims
 from .sbd import Price, median_price, refresh_virtual_supply, steem_to_sbd
@@ -136,108 +136,142 @@ def pay_split(
 @end_of_block
 def process_comment_cashout(ctx: ApplyContext) -> None:
     """Every comment whose 7 days are up is paid from the pool, all against the same pool balance and
-    the same recent claims (to which all of this block's claims are added first)."""
+    the same recent claims (to which all of this block's claims are added first), in steemd's order:
+    by cashout time, then age."""
     state = ctx.state
     fund = state.reward_fund()
     claims = decayed_claims(fund, ctx.now)
     fund.last_update = ctx.now
-    due = COMMENTS.scan(state.db, "cashout_time <= ?", (ctx.now,))
+    due = due_comments(state, ctx.now)
     claims += sum(author_claim(comment) for comment in due)
     awarded = 0
     if due:
-        dgp = state.dgp()
-        price = median_price(state.feed())
-        for comment in due:
-            awarded += cash_out(ctx, dgp, fund.reward_balance, claims, comment, price)
-        refresh_virtual_supply(state, dgp)
-        DGP.update(state.db, dgp)
+        cashout = Cashout(ctx, fund.reward_balance, claims, due)
+        awarded = sum(cashout.pay(comment) for comment in due)
+        cashout.finish()
     fund.recent_claims = str(claims)
     fund.reward_balance -= awarded
     REWARD_FUNDS.update(state.db, fund)
 
 
-def cash_out(
-    ctx: ApplyContext, dgp: DynamicGlobalProperties, pool: int, claims: int, comment: Comment, price: Price
-) -> int:
-    """cashout_comment_helper: pay one comment; returns the STEEM taken from the pool."""
-    payout = comment_payout(pool, claims, comment, price)
-    claimed = 0
-    if payout:
-        curation = payout * params.PERCENT_CURATION_REWARDS // params.PERCENT_100
-        unclaimed = pay_curators(ctx, dgp, comment, curation)
-        author_tokens = payout - curation
-        author_tokens -= pay_beneficiaries(ctx, dgp, comment, author_tokens, price)
-        pay_author(ctx, dgp, comment, author_tokens, price)
-        claimed = payout - unclaimed
-        ctx.emit(CommentReward(comment.author, comment.permlink, Asset(steem_to_sbd(claimed, price), SBD)))
-        comment.total_payout_value += steem_to_sbd(author_tokens, price)
-        comment.curator_payout_value += steem_to_sbd(curation - unclaimed, price)
-    close_comment(ctx, comment)
-    return claimed
+def due_comments(state: State, now: int) -> list[Comment]:
+    query = f"SELECT {', '.join(COMMENTS.columns)} FROM comments WHERE cashout_time <= ? ORDER BY cashout_time, id"
+    return [Comment(*row) for row in state.db.execute(query, (now,))]
 
 
-def pay_curators(ctx: ApplyContext, dgp: DynamicGlobalProperties, comment: Comment, tokens: int) -> int:
-    """Each voter's share of the curation tokens by curation weight, heaviest first; returns what is
-    left unclaimed (it stays in the pool, HF20)."""
-    if not comment.allow_curation_rewards or comment.total_vote_weight <= 0 or not tokens:
-        return tokens
-    unclaimed = tokens
-    votes = COMMENT_VOTES.scan(
-        ctx.state.db, "author = ? AND permlink = ? AND weight > 0", (comment.author, comment.permlink)
-    )
-    votes.sort(key=lambda vote: (-vote.weight, vote.voter))
-    for vote in votes:
-        claim = tokens * vote.weight // comment.total_vote_weight
-        if claim <= 0:
-            continue
-        unclaimed -= claim
-        curator = ctx.state.require_account(vote.voter, "voter")
-        vests = reward_vesting(dgp, curator, claim)
-        curator.curation_rewards += claim
-        ACCOUNTS.update(ctx.state.db, curator)
-        ctx.emit(CurationReward(vote.voter, Asset(vests, VESTS), comment.author, comment.permlink))
-    return unclaimed
+class Cashout:
+    """One block's payouts: everything it reads is loaded in a few queries and everything it changes
+    is written back in one batch per table, so a block that pays many comments stays fast."""
 
+    def __init__(self, ctx: ApplyContext, pool: int, claims: int, due: list[Comment]) -> None:
+        self.ctx = ctx
+        self.state = ctx.state
+        self.dgp = ctx.state.dgp()
+        self.price = median_price(ctx.state.feed())
+        self.pool = pool
+        self.claims = claims
+        self.votes = curation_votes(ctx.state, ctx.now)
+        self.accounts: dict[str, Account] = {}
+        self.due = due
 
-def pay_beneficiaries(
-    ctx: ApplyContext, dgp: DynamicGlobalProperties, comment: Comment, tokens: int, price: Price
-) -> int:
-    """Each beneficiary's share of the author tokens, split like the author's; returns the total."""
-    paid = 0
-    for name, weight in orjson.loads(comment.beneficiaries):
-        share = tokens * weight // params.PERCENT_100
-        account = ctx.state.require_account(name, "beneficiary")
-        sbd, liquid, vests = pay_split(dgp, account, share, comment.percent_steem_dollars, price)
-        ACCOUNTS.update(ctx.state.db, account)
-        ctx.emit(
-            CommentBenefactorReward(
-                name, comment.author, comment.permlink, Asset(sbd, SBD), Asset(liquid, STEEM), Asset(vests, VESTS)
+    def account(self, name: str) -> Account:
+        found = self.accounts.get(name)
+        if found is None:
+            found = self.accounts[name] = self.state.require_account(name, "account")
+        return found
+
+    def pay(self, comment: Comment) -> int:
+        """cashout_comment_helper: pay one comment; returns the STEEM taken from the pool."""
+        payout = comment_payout(self.pool, self.claims, comment, self.price)
+        claimed = 0
+        if payout:
+            curation = payout * params.PERCENT_CURATION_REWARDS // params.PERCENT_100
+            unclaimed = self.pay_curators(comment, curation)
+            author_tokens = payout - curation
+            author_tokens -= self.pay_beneficiaries(comment, author_tokens)
+            self.pay_author(comment, author_tokens)
+            claimed = payout - unclaimed
+            self.ctx.emit(
+                CommentReward(comment.author, comment.permlink, Asset(steem_to_sbd(claimed, self.price), SBD))
             )
+            comment.total_payout_value += steem_to_sbd(author_tokens, self.price)
+            comment.curator_payout_value += steem_to_sbd(curation - unclaimed, self.price)
+        close_comment(comment, self.ctx.now)
+        self.ctx.emit(CommentPayoutUpdate(comment.author, comment.permlink))
+        return claimed
+
+    def pay_curators(self, comment: Comment, tokens: int) -> int:
+        """Each voter's share of the curation tokens by curation weight, heaviest first; returns what
+        is left unclaimed (it stays in the pool, HF20)."""
+        if not comment.allow_curation_rewards or comment.total_vote_weight <= 0 or not tokens:
+            return tokens
+        unclaimed = tokens
+        for voter, weight in self.votes.get((comment.author, comment.permlink), ()):
+            claim = tokens * weight // comment.total_vote_weight
+            if claim <= 0:
+                continue
+            unclaimed -= claim
+            curator = self.account(voter)
+            vests = reward_vesting(self.dgp, curator, claim)
+            curator.curation_rewards += claim
+            self.ctx.emit(CurationReward(voter, Asset(vests, VESTS), comment.author, comment.permlink))
+        return unclaimed
+
+    def pay_beneficiaries(self, comment: Comment, tokens: int) -> int:
+        """Each beneficiary's share of the author tokens, split like the author's; returns the total."""
+        paid = 0
+        for name, weight in orjson.loads(comment.beneficiaries):
+            share = tokens * weight // params.PERCENT_100
+            sbd, liquid, vests = pay_split(
+                self.dgp, self.account(name), share, comment.percent_steem_dollars, self.price
+            )
+            self.ctx.emit(
+                CommentBenefactorReward(
+                    name, comment.author, comment.permlink, Asset(sbd, SBD), Asset(liquid, STEEM), Asset(vests, VESTS)
+                )
+            )
+            paid += share
+        return paid
+
+    def pay_author(self, comment: Comment, tokens: int) -> None:
+        author = self.account(comment.author)
+        sbd, liquid, vests = pay_split(self.dgp, author, tokens, comment.percent_steem_dollars, self.price)
+        author.posting_rewards += tokens
+        comment.author_rewards += tokens
+        self.ctx.emit(
+            AuthorReward(comment.author, comment.permlink, Asset(sbd, SBD), Asset(liquid, STEEM), Asset(vests, VESTS))
         )
-        paid += share
-    return paid
+
+    def finish(self) -> None:
+        ACCOUNTS.update_many(self.state.db, self.accounts.values())
+        COMMENTS.update_many(self.state.db, self.due)
+        refresh_virtual_supply(self.state, self.dgp)
+        DGP.update(self.state.db, self.dgp)
 
 
-def pay_author(ctx: ApplyContext, dgp: DynamicGlobalProperties, comment: Comment, tokens: int, price: Price) -> None:
-    author = ctx.state.require_account(comment.author, "author")
-    sbd, liquid, vests = pay_split(dgp, author, tokens, comment.percent_steem_dollars, price)
-    author.posting_rewards += tokens
-    ACCOUNTS.update(ctx.state.db, author)
-    comment.author_rewards += tokens
-    ctx.emit(AuthorReward(comment.author, comment.permlink, Asset(sbd, SBD), Asset(liquid, STEEM), Asset(vests, VESTS)))
+def curation_votes(state: State, now: int) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """The curation-earning votes of every comment due at `now`, heaviest first (then by name)."""
+    rows = state.db.execute(
+        "SELECT v.author, v.permlink, v.voter, v.weight FROM comment_votes v"
+        " JOIN comments c ON c.author = v.author AND c.permlink = v.permlink"
+        " WHERE c.cashout_time <= ? AND v.weight > 0 ORDER BY v.author, v.permlink, v.weight DESC, v.voter",
+        (now,),
+    )
+    votes: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for author, permlink, voter, weight in rows:
+        votes.setdefault((author, permlink), []).append((voter, weight))
+    return votes
 
 
-def close_comment(ctx: ApplyContext, comment: Comment) -> None:
-    """After its payout a comment holds no rshares and never pays again; votes still recorded later move nothing."""
+def close_comment(comment: Comment, now: int) -> None:
+    """After its payout a comment holds no rshares and never pays again; later votes move nothing."""
     if comment.net_rshares > 0:
         comment.net_rshares = 0
     comment.abs_rshares = 0
     comment.vote_rshares = 0
     comment.total_vote_weight = 0
     comment.cashout_time = MAX_TIME
-    comment.last_payout = ctx.now
-    COMMENTS.update(ctx.state.db, comment)
-    ctx.emit(CommentPayoutUpdate(comment.author, comment.permlink))
+    comment.last_payout = now
 
 
 # --- genesis and the API ------------------------------------------------------------------------
