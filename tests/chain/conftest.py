@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
+from stoa.chain.evaluators.common import steem_to_vests
 from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node, Pending
 from stoa.chain.objects import Account
@@ -51,8 +52,11 @@ class DevChain:
         assert pending.block_num, "transaction was not included"
         return pending
 
-    def create_account(self, name: str, steem: int = 100_000, vest: int = 50_000) -> None:
-        """An account whose keys come from role_key(name, role), funded and powered up (satoshis)."""
+    def create_account(self, name: str, steem: int = 100_000, vest: int = 50_000) -> int:
+        """An account whose keys come from role_key(name, role), funded and powered up (satoshis).
+
+        Returns the VESTS the power-up buys: `vest` at the share price of the head block it is applied
+        on. Inflation moves that price every block, so it is the genesis ratio only before block 1."""
         auths = {role: Authority.single_key(role_key(name, role).public_key) for role in ("owner", "active", "posting")}
         fee = Asset(self.node.genesis.account_creation_fee, "STEEM")
         ops: list[Operation] = [
@@ -70,8 +74,11 @@ class DevChain:
         if steem + vest:
             ops.append(Transfer("initminer", name, Asset(steem + vest, "STEEM"), ""))
         self.apply(*ops)
-        if vest:
-            self.apply(TransferToVesting(name, name, Asset(vest, "STEEM")), keys=[role_key(name, "active")])
+        if not vest:
+            return 0
+        bought = steem_to_vests(self.state.dgp(), vest)  # the head's price: what the power-up is applied on
+        self.apply(TransferToVesting(name, name, Asset(vest, "STEEM")), keys=[role_key(name, "active")])
+        return bought
 
 
 def rejected(chain: DevChain, *ops: Operation, keys: list[PrivateKey], rule: str) -> ProtocolError:
@@ -91,9 +98,14 @@ def account(chain: DevChain, name: str) -> Account:
     return found
 
 
-def virtual_ops(chain: DevChain, cls: type[Operation]) -> list[Any]:
-    """The virtual operations of one kind the chain has recorded, oldest first."""
-    rows = chain.state.db.execute("SELECT op FROM operations WHERE virtual_op = 1 ORDER BY id")
+def virtual_ops(chain: DevChain, cls: type[Operation], block_num: int | None = None) -> list[Any]:
+    """The virtual operations of one kind the chain has recorded (only block `block_num`'s if given), oldest first."""
+    if block_num is None:
+        rows = chain.state.db.execute("SELECT op FROM operations WHERE virtual_op = 1 ORDER BY id")
+    else:
+        rows = chain.state.db.execute(
+            "SELECT op FROM operations WHERE virtual_op = 1 AND block_num = ? ORDER BY id", (block_num,)
+        )
     return [op for op in (OPERATION.parse(orjson.loads(row[0])) for row in rows) if isinstance(op, cls)]
 
 

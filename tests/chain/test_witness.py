@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 
+from stoa.chain.evaluators.common import steem_to_vests
 from stoa.chain.objects import Witness
 from stoa.chain.state import WITNESS_VOTES
 from stoa.protocol import Asset, Authority, PrivateKey
@@ -22,8 +23,6 @@ from stoa.protocol.operations import (
 )
 
 from .conftest import INIT_KEY, DevChain, account, rejected, role_key
-
-VESTS = 50_000 * 1_000_000  # create_account's power-up at the genesis price
 
 
 def active(name: str) -> list[PrivateKey]:
@@ -91,10 +90,11 @@ def test_witness_update_rejections(chain: DevChain) -> None:
 
 
 def test_vote_and_unvote(chain: DevChain) -> None:
-    chain.create_account("alice")
+    alice_vests = chain.create_account("alice")
     make_witnesses(chain, "bob")
+    assert account(chain, "alice").vesting_shares == alice_vests
     chain.apply(AccountWitnessVote("alice", "bob", True), keys=active("alice"))
-    assert witness(chain, "bob").votes == VESTS
+    assert witness(chain, "bob").votes == alice_vests
     assert account(chain, "alice").witnesses_voted_for == 1
     assert WITNESS_VOTES.get(chain.state.db, "alice", "bob") is not None
     chain.apply(AccountWitnessVote("alice", "bob", False), keys=active("alice"))
@@ -104,12 +104,14 @@ def test_vote_and_unvote(chain: DevChain) -> None:
 
 
 def test_votes_follow_steem_power(chain: DevChain) -> None:
-    chain.create_account("alice")
+    alice_vests = chain.create_account("alice")
     make_witnesses(chain, "bob")
     chain.apply(AccountWitnessVote("alice", "bob", True), keys=active("alice"))
+    assert witness(chain, "bob").votes == alice_vests
     chain.apply(WithdrawVesting("alice", Asset(13_000_000, "VESTS")), keys=active("alice"))
     chain.node.generate_blocks_until(account(chain, "alice").next_vesting_withdrawal)
-    assert witness(chain, "bob").votes == VESTS - 1_000_000
+    assert account(chain, "alice").vesting_shares == alice_vests - 1_000_000  # the first installment was paid
+    assert witness(chain, "bob").votes == alice_vests - 1_000_000
 
 
 def test_vote_rejections(chain: DevChain) -> None:
@@ -135,34 +137,35 @@ def test_vote_rejections(chain: DevChain) -> None:
 
 
 def test_proxy_carries_weight_up_the_chain(chain: DevChain) -> None:
-    for name in ("alice", "carol", "dave"):
-        chain.create_account(name)
+    alice, carol, dave = (chain.create_account(name) for name in ("alice", "carol", "dave"))
+    assert len({alice, carol, dave}) == 3  # bought at three share prices: no weight can pass for another
     make_witnesses(chain, "bob")
     chain.apply(AccountWitnessVote("alice", "bob", True), keys=active("alice"))
     chain.apply(AccountWitnessProxy("carol", "alice"), keys=active("carol"))
-    assert proxied(chain, "alice") == [VESTS, 0, 0, 0]
-    assert witness(chain, "bob").votes == 2 * VESTS
+    assert proxied(chain, "alice") == [carol, 0, 0, 0]
+    assert witness(chain, "bob").votes == alice + carol
     chain.apply(AccountWitnessProxy("dave", "carol"), keys=active("dave"))
-    assert proxied(chain, "carol") == [VESTS, 0, 0, 0]
-    assert proxied(chain, "alice") == [VESTS, VESTS, 0, 0]
-    assert witness(chain, "bob").votes == 3 * VESTS
+    assert proxied(chain, "carol") == [dave, 0, 0, 0]
+    assert proxied(chain, "alice") == [carol, dave, 0, 0]
+    assert witness(chain, "bob").votes == alice + carol + dave
 
     chain.apply(AccountWitnessProxy("carol", ""), keys=active("carol"))  # carol's weight and dave's leave alice
     assert proxied(chain, "alice") == [0, 0, 0, 0]
-    assert witness(chain, "bob").votes == VESTS
+    assert witness(chain, "bob").votes == alice
     assert account(chain, "carol").proxy == ""
 
 
 def test_setting_a_proxy_clears_own_votes(chain: DevChain) -> None:
     chain.create_account("alice")
-    chain.create_account("carol")
+    carol_vests = chain.create_account("carol")
     make_witnesses(chain, "bob")
     chain.apply(AccountWitnessVote("carol", "bob", True), keys=active("carol"))
+    assert witness(chain, "bob").votes == carol_vests
     chain.apply(AccountWitnessProxy("carol", "alice"), keys=active("carol"))
     assert witness(chain, "bob").votes == 0
     assert account(chain, "carol").witnesses_voted_for == 0
     assert WITNESS_VOTES.scan(chain.state.db, "account = ?", ("carol",)) == []
-    assert proxied(chain, "alice") == [VESTS, 0, 0, 0]
+    assert proxied(chain, "alice") == [carol_vests, 0, 0, 0]
 
 
 def test_proxy_rejections(chain: DevChain) -> None:
@@ -199,11 +202,14 @@ def test_feed_publish_rejections(chain: DevChain) -> None:
 
 
 def test_power_up_counts_for_voted_witnesses_and_unvote_returns_to_zero(chain: DevChain) -> None:
-    chain.create_account("alice")
+    alice_vests = chain.create_account("alice")
     make_witnesses(chain, "bob")
     chain.apply(AccountWitnessVote("alice", "bob", True), keys=active("alice"))
     before = witness(chain, "bob").votes
+    assert before == alice_vests
+    bought = steem_to_vests(chain.state.dgp(), 1_000)  # the head's share price, which the power-up is applied at
     chain.apply(TransferToVesting("alice", "alice", Asset(1_000, "STEEM")), keys=active("alice"))
-    assert witness(chain, "bob").votes == before + 1_000 * 1_000_000
+    assert account(chain, "alice").vesting_shares == alice_vests + bought
+    assert witness(chain, "bob").votes == before + bought
     chain.apply(AccountWitnessVote("alice", "bob", False), keys=active("alice"))
     assert witness(chain, "bob").votes == 0
