@@ -27,7 +27,7 @@ from stoa.protocol import Authority
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workload import raw_recover_rate  # noqa: E402
 
-COMMENTS_DUE = 100_000
+COMMENTS_DUE = int(__import__("os").environ.get("STOA_BENCH_COMMENTS", 100_000))
 VOTES_PER_COMMENT = 10
 ACCOUNTS_COUNT = 20_000
 RSHARES = 2_000_000_000_000  # each vote: a full vote of 100,000 VESTS

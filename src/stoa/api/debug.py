@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..chain.node import Node
+from ..protocol.errors import ProtocolError
 from ..protocol.types import format_time, parse_time
 from .jsonrpc import Dispatcher, invalid_params, named
 from .reads import ChainReader
@@ -27,7 +28,10 @@ def generate_blocks_until(node: Node, params: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(when, str):
         raise invalid_params("head_block_time must be a time like 2026-01-01T00:00:00")
     sparsely = params.get("generate_sparsely", True)
-    target = parse_time(when)
+    try:
+        target = parse_time(when)
+    except ProtocolError as error:
+        raise invalid_params(f"head_block_time: {error.message}") from None
     if not sparsely and target - node.state.dgp().time > MAX_GENERATE * 3:
         raise invalid_params(f"more than {MAX_GENERATE} blocks; use generate_sparsely")
     return {"blocks": node.generate_blocks_until(target, bool(sparsely))}

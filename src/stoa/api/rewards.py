@@ -4,7 +4,8 @@ vesting delegations and their expirations, savings withdrawals and withdraw rout
 Each read has a condenser_api form (positional params, legacy assets) and, where steemd has one, a
 database_api form (named params, NAI assets, the list wrapped in an object). steemd prints an `id`
 (the object's allocation number) that most of our rows do not store; it is the row's SQLite rowid
-less one, which counts insertions from 0 as steemd's ids do.
+less one, which counts insertions from 0 as steemd's ids do. Unlike steemd's, it can be reused when
+the newest row is deleted, and a VACUUM may renumber it: it is display only, never consensus.
 """
 
 from __future__ import annotations
@@ -44,10 +45,7 @@ def rows_with_ids(
     state: State, table: Table[T], where: str, params: tuple[Any, ...], order: str, limit: int = -1
 ) -> list[tuple[int, T]]:
     """(id, row) pairs; `where` and `order` are our own SQL, values go in `params`."""
-    sql = (
-        f"SELECT rowid - 1, {', '.join(table.columns)} FROM {table.name}"
-        f" WHERE {where} ORDER BY {order} LIMIT ?"
-    )
+    sql = f"SELECT rowid - 1, {', '.join(table.columns)} FROM {table.name} WHERE {where} ORDER BY {order} LIMIT ?"
     return [(found[0], table.cls(*found[1:])) for found in state.db.execute(sql, (*params, limit))]
 
 
@@ -152,9 +150,7 @@ def conversion_requests(state: State, account: str, appbase: bool) -> list[dict[
 
 def delegations(state: State, account: str, start: str, limit: int, appbase: bool) -> list[dict[str, Any]]:
     """The account's delegations, by delegatee from `start` (steemd's by_delegation index)."""
-    found = rows_with_ids(
-        state, DELEGATIONS, "delegator = ? AND delegatee >= ?", (account, start), "delegatee", limit
-    )
+    found = rows_with_ids(state, DELEGATIONS, "delegator = ? AND delegatee >= ?", (account, start), "delegatee", limit)
     return [
         {
             "id": dump_int_json(delegation_id),

@@ -171,8 +171,15 @@ class Cashout:
         self.pool = pool
         self.claims = claims
         self.votes = curation_votes(ctx.state, ctx.now)
-        self.accounts: dict[str, Account] = {}
         self.due = due
+        self.accounts = load_accounts(ctx.state, self.names_paid())
+
+    def names_paid(self) -> set[str]:
+        names = {comment.author for comment in self.due}
+        names.update(voter for entries in self.votes.values() for voter, _ in entries)
+        for comment in self.due:
+            names.update(name for name, _ in orjson.loads(comment.beneficiaries))
+        return names
 
     def account(self, name: str) -> Account:
         found = self.accounts.get(name)
@@ -249,17 +256,31 @@ class Cashout:
         DGP.update(self.state.db, self.dgp)
 
 
+def load_accounts(state: State, names: set[str]) -> dict[str, Account]:
+    """Many accounts in a few queries."""
+    ordered = sorted(names)
+    found: dict[str, Account] = {}
+    columns = ", ".join(ACCOUNTS.columns)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        query = f"SELECT {columns} FROM accounts WHERE name IN ({', '.join('?' * len(chunk))})"
+        found.update((row[0], Account(*row)) for row in state.db.execute(query, chunk))
+    return found
+
+
 def curation_votes(state: State, now: int) -> dict[tuple[str, str], list[tuple[str, int]]]:
     """The curation-earning votes of every comment due at `now`, heaviest first (then by name)."""
     rows = state.db.execute(
-        "SELECT v.author, v.permlink, v.voter, v.weight FROM comment_votes v"
-        " JOIN comments c ON c.author = v.author AND c.permlink = v.permlink"
-        " WHERE c.cashout_time <= ? AND v.weight > 0 ORDER BY v.author, v.permlink, v.weight DESC, v.voter",
+        "SELECT v.author, v.permlink, v.voter, v.weight FROM comments c"
+        " JOIN comment_votes v ON v.author = c.author AND v.permlink = c.permlink"
+        " WHERE c.cashout_time <= ? AND v.weight > 0",
         (now,),
     )
     votes: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for author, permlink, voter, weight in rows:
         votes.setdefault((author, permlink), []).append((voter, weight))
+    for entries in votes.values():
+        entries.sort(key=lambda entry: (-entry[1], entry[0]))
     return votes
 
 

@@ -2,8 +2,7 @@
 
 There is no matching engine yet: an order escrows what it sells and rests in the book until it is
 cancelled. Matching (and with it fill_order, fill_or_kill orders and the expiry of resting orders)
-arrives with the internal market issue; paying conversions arrives with the economics issue, which
-brings the median price feed.
+arrives with the internal market issue. Conversions are paid by economics/sbd.py.
 """
 
 from __future__ import annotations
@@ -73,8 +72,9 @@ def limit_order_cancel(ctx: ApplyContext, op: LimitOrderCancel) -> None:
 @evaluates(Convert)
 def convert(ctx: ApplyContext, op: Convert) -> None:
     """convert_evaluator: the SBD leaves the owner now and a request (requestid new for the owner)
-    is due 3.5 days later. steemd also refuses when there is no median price feed yet; that check
-    and the payment (fill_convert_request at the median price) arrive with the economics issue."""
+    is paid 3.5 days later at the median price (economics/sbd.py process_conversions). A Stoa
+    network always has a median price (genesis sets the first), so steemd's no-feed refusal never
+    applies."""
     state = ctx.state
     owner = state.require_account(op.owner, "owner")
     if CONVERT_REQUESTS.get(state.db, op.owner, op.requestid) is not None:
