@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..chain.authority import verify_authority as verify
+from ..chain.state import COMMENT_VOTES
 from ..protocol import SignedTransaction
 from ..protocol.keys import PUBLIC_KEY
 from ..protocol.types import parse_items
 from .blocks import block_json, header_json, transaction_json
 from .jsonrpc import Dispatcher, invalid_params, named
 from .reads import MAX_LIST, ChainReader, appbase_operation_row
-from .shapes import account_json, dgp_json, witness_json
+from .shapes import account_json, comment_object_json, dgp_json, vote_object_json, witness_json
 
 
 def string_list(value: Any, field: str) -> list[str]:
@@ -46,6 +47,8 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
         dispatcher.add(name, lambda params: handler(named(params, name)))
 
     add("database_api.get_config", lambda p: reader.config())
+    add("database_api.find_comments", lambda p: {"comments": find_comments(reader, p.get("comments", []))})
+    add("database_api.find_votes", lambda p: {"votes": find_votes(reader, p.get("author"), p.get("permlink"))})
     add("database_api.get_version", lambda p: reader.version())
     add("database_api.get_dynamic_global_properties", lambda p: dgp_json(reader.dgp(), True))
     add("database_api.get_hardfork_properties", lambda p: reader.hardfork_properties())
@@ -160,3 +163,26 @@ def get_transaction(reader: ChainReader, trx_id: Any, appbase: bool) -> dict[str
     if position is None or block is None:
         raise invalid_params(f"unknown transaction {trx_id}")
     return transaction_json(block.transactions[position[1]], position[0], position[1], appbase)
+
+
+def find_comments(reader: ChainReader, pairs: Any) -> list[dict[str, Any]]:
+    """The comments named by [author, permlink] pairs that exist."""
+    if not isinstance(pairs, list) or len(pairs) > MAX_LIST:
+        raise invalid_params(f"comments must be a list of at most {MAX_LIST} [author, permlink] pairs")
+    found = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)):
+            raise invalid_params("each comment is an [author, permlink] pair of strings")
+        comment = reader.state.comment(pair[0], pair[1])
+        if comment is not None:
+            found.append(comment_object_json(comment))
+    return found
+
+
+def find_votes(reader: ChainReader, author: Any, permlink: Any) -> list[dict[str, Any]]:
+    if not isinstance(author, str) or not isinstance(permlink, str):
+        raise invalid_params("find_votes takes an author and a permlink")
+    if reader.state.comment(author, permlink) is None:
+        raise invalid_params(f"no post or comment @{author}/{permlink}")
+    votes = COMMENT_VOTES.scan(reader.state.db, "author = ? AND permlink = ?", (author, permlink))
+    return [vote_object_json(vote) for vote in votes]

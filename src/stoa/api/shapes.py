@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from ..chain.objects import Account, DynamicGlobalProperties, Witness
+from ..chain.objects import Account, Comment, CommentVote, DynamicGlobalProperties, Witness
 from ..protocol import ASSET, Asset, Authority
 from ..protocol.asset import SBD, STEEM, VESTS
 from ..protocol.types import dump_int_json, format_time
@@ -182,4 +182,55 @@ def witness_json(witness: Witness, appbase: bool) -> dict[str, Any]:
         "hardfork_version_vote": w.hardfork_version_vote,
         "hardfork_time_vote": format_time(w.hardfork_time_vote),
         "available_witness_account_subsidies": 0,
+    }
+
+
+def comment_object_json(comment: Comment) -> dict[str, Any]:
+    """A comment's consensus fields, as database_api.find_comments prints them (NAI assets)."""
+    c = comment
+    return {
+        "id": c.id,
+        "author": c.author,
+        "permlink": c.permlink,
+        "category": c.category,
+        "parent_author": c.parent_author,
+        "parent_permlink": c.parent_permlink,
+        "root_author": c.root_author,
+        "root_permlink": c.root_permlink,
+        "depth": c.depth,
+        "children": c.children,
+        "created": format_time(c.created),
+        "last_update": format_time(c.last_update),
+        "active": format_time(c.active),
+        "last_payout": format_time(c.last_payout),
+        "cashout_time": format_time(c.cashout_time),
+        "net_rshares": dump_int_json(c.net_rshares),
+        "abs_rshares": dump_int_json(c.abs_rshares),
+        "vote_rshares": dump_int_json(c.vote_rshares),
+        "total_vote_weight": dump_int_json(c.total_vote_weight),
+        "net_votes": c.net_votes,
+        "reward_weight": c.reward_weight,
+        "max_accepted_payout": asset(c.max_accepted_payout, SBD, True),
+        "percent_steem_dollars": c.percent_steem_dollars,
+        "allow_replies": bool(c.allow_replies),
+        "allow_votes": bool(c.allow_votes),
+        "allow_curation_rewards": bool(c.allow_curation_rewards),
+        "beneficiaries": [{"account": a, "weight": w} for a, w in orjson.loads(c.beneficiaries)],
+        "author_rewards": c.author_rewards,
+        "total_payout_value": asset(c.total_payout_value, SBD, True),
+        "curator_payout_value": asset(c.curator_payout_value, SBD, True),
+    }
+
+
+def vote_object_json(vote: CommentVote) -> dict[str, Any]:
+    """A vote as database_api.find_votes prints it."""
+    return {
+        "voter": vote.voter,
+        "author": vote.author,
+        "permlink": vote.permlink,
+        "weight": dump_int_json(vote.weight),
+        "rshares": dump_int_json(vote.rshares),
+        "vote_percent": vote.vote_percent,
+        "last_update": format_time(vote.last_update),
+        "num_changes": vote.num_changes,
     }
