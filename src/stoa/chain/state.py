@@ -182,7 +182,9 @@ class State:
         self.db = db
         self.writer = writer
         self._savepoints = 0
-        self._dgp: DynamicGlobalProperties | None = None  # the writer's copy; dropped on every rollback
+        # The writer keeps one copy of each single-row object (global properties, reward fund, feed,
+        # schedule), which evaluators change and save; every rollback drops the copies.
+        self._singletons: dict[str, Any] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> State:
@@ -208,7 +210,7 @@ class State:
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
-        self._dgp = None
+        self._singletons.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -232,7 +234,7 @@ class State:
         except BaseException:
             self.db.execute(f"ROLLBACK TO {name}")
             self.db.execute(f"RELEASE {name}")
-            self._dgp = None
+            self._singletons.clear()
             raise
         finally:
             self._savepoints -= 1
@@ -240,16 +242,20 @@ class State:
 
     # --- typed access ------------------------------------------------------------------------
 
-    def dgp(self) -> DynamicGlobalProperties:
-        """The global properties; the writer keeps one copy, which evaluators change and save."""
-        if self._dgp is not None:
-            return self._dgp
-        found = DGP.get(self.db, 0)
+    def _singleton(self, table: Table[T], key: Any, what: str) -> T:
+        found: T | None = self._singletons.get(table.name)
+        if found is not None:
+            return found
+        found = table.get(self.db, key)
         if found is None:
-            raise ChainError("", "no-genesis", "the state holds no chain yet")
+            raise ChainError("", "no-genesis", f"the state holds no {what} yet")
         if self.writer:
-            self._dgp = found
+            self._singletons[table.name] = found
         return found
+
+    def dgp(self) -> DynamicGlobalProperties:
+        """The global properties (the writer's cached copy: change it, then save it with DGP.update)."""
+        return self._singleton(DGP, 0, "chain")
 
     def has_chain(self) -> bool:
         return DGP.get(self.db, 0) is not None
@@ -276,22 +282,13 @@ class State:
         return WITNESSES.get(self.db, owner)
 
     def reward_fund(self) -> RewardFund:
-        found = REWARD_FUNDS.get(self.db, "post")
-        if found is None:
-            raise ChainError("", "no-genesis", "the state holds no reward fund yet")
-        return found
+        return self._singleton(REWARD_FUNDS, "post", "reward fund")
 
     def feed(self) -> FeedHistory:
-        found = FEED_HISTORY.get(self.db, 0)
-        if found is None:
-            raise ChainError("", "no-genesis", "the state holds no feed history yet")
-        return found
+        return self._singleton(FEED_HISTORY, 0, "feed history")
 
     def schedule(self) -> WitnessSchedule:
-        found = WITNESS_SCHEDULE.get(self.db, 0)
-        if found is None:
-            raise ChainError("", "no-genesis", "the state holds no witness schedule yet")
-        return found
+        return self._singleton(WITNESS_SCHEDULE, 0, "witness schedule")
 
     def count(self, table: Table[Any], where: str = "", params: tuple[Any, ...] = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {table.name}" + (f" WHERE {where}" if where else "")
