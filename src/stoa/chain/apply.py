@@ -20,7 +20,7 @@ from ..protocol.errors import ProtocolError
 from ..protocol.fields import ACCOUNT_NAME
 from ..protocol.operations import OPERATION, Operation
 from ..protocol.record import Record
-from ..protocol.types import FlatMap, FlatSet, Optional, Vector
+from ..protocol.types import FlatMap, FlatSet, Optional, StaticVariant, Vector
 from . import params
 from .authority import verify_authority
 from .errors import ChainError
@@ -103,11 +103,34 @@ def impacted_accounts(op: Operation) -> set[str]:
     return names
 
 
-def _collect_names(value: Any, names: set[str]) -> None:
-    if not isinstance(value, Record):
-        return
-    for spec in type(value).FIELDS:
-        _collect_field(spec.codec, getattr(value, spec.name), names)
+def _collect_names(value: Record, names: set[str]) -> None:
+    for name, codec in _name_fields(type(value)):
+        _collect_field(codec, getattr(value, name), names)
+
+
+_NAME_FIELDS: dict[type[Record], tuple[tuple[str, Any], ...]] = {}
+
+
+def _name_fields(cls: type[Record]) -> tuple[tuple[str, Any], ...]:
+    """The fields of a record class that can hold account names (worked out once per class)."""
+    found = _NAME_FIELDS.get(cls)
+    if found is None:
+        found = _NAME_FIELDS[cls] = tuple(
+            (spec.name, spec.codec) for spec in cls.FIELDS if _may_name_accounts(spec.codec)
+        )
+    return found
+
+
+def _may_name_accounts(codec: Any) -> bool:
+    if codec is ACCOUNT_NAME:
+        return True
+    if isinstance(codec, Optional | FlatSet | Vector):
+        return _may_name_accounts(codec.inner)
+    if isinstance(codec, FlatMap):
+        return _may_name_accounts(codec.key) or _may_name_accounts(codec.value)
+    if isinstance(codec, StaticVariant):
+        return any(_may_name_accounts(option) for _, option in codec.options)
+    return isinstance(codec, type) and issubclass(codec, Record) and bool(_name_fields(codec))
 
 
 def _collect_field(codec: Any, value: Any, names: set[str]) -> None:
@@ -121,11 +144,11 @@ def _collect_field(codec: Any, value: Any, names: set[str]) -> None:
         for key, item in value:
             _collect_field(codec.key, key, names)
             _collect_field(codec.value, item, names)
-    elif isinstance(codec, (FlatSet, Vector)):
+    elif isinstance(codec, FlatSet | Vector):
         for item in value:
             _collect_field(codec.inner, item, names)
-    elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Record):  # static_variant
-        _collect_names(value[1], names)
+    elif isinstance(codec, StaticVariant):
+        _collect_field(codec.options[value[0]][1], value[1], names)
     elif isinstance(value, Record):
         _collect_names(value, names)
 

@@ -15,8 +15,11 @@ from .state import State
 
 
 def reputation(state: State, account: str) -> int:
-    found = state.db.execute("SELECT reputation FROM reputations WHERE account = ?", (account,)).fetchone()
-    return int(found[0]) if found else 0
+    known = state.memo.setdefault("reputation", {})
+    if account not in known:
+        found = state.db.execute("SELECT reputation FROM reputations WHERE account = ?", (account,)).fetchone()
+        known[account] = int(found[0]) if found else 0
+    return int(known[account])
 
 
 def _counts(voter_rep: int, author_rep: int, rshares: int) -> bool:
@@ -40,6 +43,7 @@ def apply_vote(state: State, voter: str, author: str, old_rshares: int | None, n
         " ON CONFLICT (account) DO UPDATE SET reputation = excluded.reputation",
         (author, author_rep),
     )
+    state.memo["reputation"][author] = author_rep
 
 
 def display_score(raw: int) -> float:

@@ -185,6 +185,8 @@ class State:
         # The writer keeps one copy of each single-row object (global properties, reward fund, feed,
         # schedule), which evaluators change and save; every rollback drops the copies.
         self._singletons: dict[str, Any] = {}
+        # Derived, non-consensus lookups (reputations) the writer may remember; dropped on rollback too.
+        self.memo: dict[str, dict[Any, Any]] = {}
 
     @classmethod
     def open(cls, path: Path | str) -> State:
@@ -210,7 +212,11 @@ class State:
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
+        self._forget()
+
+    def _forget(self) -> None:
         self._singletons.clear()
+        self.memo.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -234,7 +240,7 @@ class State:
         except BaseException:
             self.db.execute(f"ROLLBACK TO {name}")
             self.db.execute(f"RELEASE {name}")
-            self._singletons.clear()
+            self._forget()
             raise
         finally:
             self._savepoints -= 1
