@@ -9,6 +9,7 @@ same run. Target: the cashout under 2 seconds on one core.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -25,9 +26,9 @@ from stoa.chain.state import ACCOUNTS, COMMENT_VOTES, COMMENTS
 from stoa.protocol import Authority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workload import raw_recover_rate  # noqa: E402
+from workload import raw_recover_rate
 
-COMMENTS_DUE = int(__import__("os").environ.get("STOA_BENCH_COMMENTS", 100_000))
+COMMENTS_DUE = int(os.environ.get("STOA_BENCH_COMMENTS", 100_000))  # smaller runs for profiling
 VOTES_PER_COMMENT = 10
 ACCOUNTS_COUNT = 20_000
 RSHARES = 2_000_000_000_000  # each vote: a full vote of 100,000 VESTS
