@@ -9,7 +9,7 @@ its block position for the history APIs and the social index.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -341,7 +341,13 @@ def check_block_header(state: State, block: SignedBlock, check_signature: bool) 
         raise ChainError("", "size", f"block is {size} bytes, over the maximum of {dgp.maximum_block_size}")
 
 
-def apply_block(state: State, block: SignedBlock, chain_id: bytes, check_signatures: bool = True) -> list[str]:
+def apply_block(
+    state: State,
+    block: SignedBlock,
+    chain_id: bytes,
+    check_signatures: bool = True,
+    consumers: Sequence[BlockConsumer] = (),
+) -> list[str]:
     """Apply a whole block; the caller holds the DB transaction. Returns the transaction ids.
 
     check_signatures=False is for our own fsynced block log (replay): like hived's replay, it skips
@@ -350,7 +356,7 @@ def apply_block(state: State, block: SignedBlock, chain_id: bytes, check_signatu
     check_block_header(state, block, check_signatures)
     ctx = ApplyContext(state, block.timestamp, block.block_num)
     ids = apply_transactions(state, block.transactions, ctx, chain_id, check_signatures)
-    finish_block(state, block, ctx)
+    finish_block(state, block, ctx, consumers)
     return ids
 
 
@@ -366,8 +372,25 @@ def apply_transactions(
     return ids
 
 
-def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
-    """Everything after the transactions: new head, expirations, the chain's own operations."""
+@dataclass(frozen=True)
+class AppliedBlock:
+    """What a block did, as the read models below the chain see it (ARCHITECTURE.md: the only thing
+    the index sees): every applied operation and virtual operation, in order, with its position."""
+
+    db: sqlite3.Connection
+    block_num: int
+    timestamp: int
+    operations: list[tuple[str, int, int, int, Operation]]  # trx_id, trx_in_block, op_in_trx, virtual, op
+
+
+BlockConsumer = Callable[[AppliedBlock], None]
+
+
+def finish_block(
+    state: State, block: SignedBlock, ctx: ApplyContext, consumers: Sequence[BlockConsumer] = ()
+) -> None:
+    """Everything after the transactions: new head, expirations, the chain's own operations; then the
+    consumers (the social index) see the block's operations, in the same DB transaction."""
     update_head(state, block, block.block_id())
     ctx.trx_id = "0" * 40
     ctx.trx_in_block = len(block.transactions)
@@ -376,4 +399,7 @@ def finish_block(state: State, block: SignedBlock, ctx: ApplyContext) -> None:
     update_witness_schedule(state)
     for name in END_OF_BLOCK_ORDER:
         END_OF_BLOCK[name](ctx)
+    applied = AppliedBlock(state.db, ctx.block_num, ctx.now, list(ctx.history))
+    for consumer in consumers:
+        consumer(applied)
     flush_history(ctx)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from . import (
     evaluators,  # noqa: F401  (registers every evaluator)
     params,
 )
-from .apply import ApplyContext, apply_block, apply_transaction, finish_block
+from .apply import ApplyContext, BlockConsumer, apply_block, apply_transaction, finish_block
 from .blocklog import BlockLog
 from .errors import ChainError
 from .genesis import CONFIG_FILE, Genesis, create_genesis_state, load_genesis
@@ -74,11 +74,17 @@ class Node:
     """One network's chain on this machine."""
 
     def __init__(
-        self, data_dir: Path, block_mode: str = "slot", progress: Callable[[int, int], None] | None = None
+        self,
+        data_dir: Path,
+        block_mode: str = "slot",
+        progress: Callable[[int, int], None] | None = None,
+        consumers: Sequence[BlockConsumer] = (),
     ) -> None:
+        """`consumers` (the social index) see every block's operations inside its DB transaction."""
         if block_mode not in BLOCK_MODES:
             raise ValueError(f"block mode must be one of {BLOCK_MODES}")
         self.data_dir = data_dir
+        self.consumers = tuple(consumers)
         self.genesis: Genesis = load_genesis(data_dir)
         self.config: dict[str, Any] = orjson.loads((data_dir / CONFIG_FILE).read_bytes())
         self.chain_id = self.genesis.chain_id()
@@ -112,7 +118,7 @@ class Node:
         for num, payload in self.blocklog.iter_from(head + 1):
             block = SignedBlock.from_bytes(payload)
             with self.state.transaction():
-                apply_block(self.state, block, self.chain_id, check_signatures=False)  # our own fsynced log
+                apply_block(self.state, block, self.chain_id, False, self.consumers)  # our own fsynced log
             replayed += 1
             if progress is not None:
                 progress(num, self.blocklog.head_num)
@@ -218,7 +224,7 @@ class Node:
                     included.append(item)
                     budget -= size
                 block = SignedBlock.produce(previous, ctx.now, self.witness, [i.tx for i in included], self.signing_key)
-                finish_block(self.state, block, ctx)
+                finish_block(self.state, block, ctx, self.consumers)
                 self.blocklog.append(block.block_num, block.to_bytes())
         except BaseException:
             included.clear()

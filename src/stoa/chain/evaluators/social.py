@@ -184,16 +184,17 @@ def apply_lockout(rshares: int, until_cashout: int) -> int:
 
 
 def add_vote(ctx: ApplyContext, dgp: DynamicGlobalProperties, target: Comment, op: Vote, rshares: int) -> int:
-    """Record a new vote; returns its curation weight."""
+    """Record a new vote; returns its curation weight (hf20_vote_evaluator: net_votes by the sign of
+    the rshares; the curve's gain is the vote's full weight, none when the curve does not rise)."""
     weight = 0
     before = target.vote_rshares
     target.net_rshares += rshares
     target.abs_rshares += abs(rshares)
-    target.net_votes += 1 if op.weight > 0 else -1
+    target.net_votes += 1 if rshares > 0 else -1
     if rshares > 0:
         target.vote_rshares += rshares
-        if target.allow_curation_rewards:
-            full = convergent_square_root(target.vote_rshares) - convergent_square_root(before)
+        full = convergent_square_root(target.vote_rshares) - convergent_square_root(before)
+        if target.allow_curation_rewards and full > 0:  # approx_sqrt makes the curve dip now and then
             elapsed = min(ctx.now - target.created, dgp.reverse_auction_seconds)
             weight = full * elapsed // dgp.reverse_auction_seconds if dgp.reverse_auction_seconds else full
             target.total_vote_weight += full
@@ -205,15 +206,12 @@ def add_vote(ctx: ApplyContext, dgp: DynamicGlobalProperties, target: Comment, o
 
 
 def change_vote(ctx: ApplyContext, target: Comment, previous: CommentVote, op: Vote, rshares: int) -> int:
-    """Replace a vote; a changed vote earns no curation, so its weight is 0."""
+    """Replace a vote (hf20_vote_evaluator's change branch): net and abs rshares, net_votes by the
+    signs of old and new rshares, the old curation weight removed; vote_rshares stays as it was. A
+    changed vote earns no curation, so its weight is 0."""
     target.net_rshares += rshares - previous.rshares
     target.abs_rshares += abs(rshares)
-    target.net_votes -= 1 if previous.vote_percent > 0 else -1 if previous.vote_percent < 0 else 0
-    target.net_votes += 1 if op.weight > 0 else -1 if op.weight < 0 else 0
-    if previous.rshares > 0:
-        target.vote_rshares -= previous.rshares
-    if rshares > 0:
-        target.vote_rshares += rshares
+    target.net_votes += sign(rshares) - sign(previous.rshares)
     target.total_vote_weight -= previous.weight
     COMMENTS.update(ctx.state.db, target)
     previous.rshares = rshares
@@ -223,6 +221,10 @@ def change_vote(ctx: ApplyContext, target: Comment, previous: CommentVote, op: V
     previous.num_changes += 1
     COMMENT_VOTES.update(ctx.state.db, previous)
     return 0
+
+
+def sign(value: int) -> int:
+    return (value > 0) - (value < 0)
 
 
 def record_late_vote(ctx: ApplyContext, op: Vote, previous: CommentVote | None) -> None:
