@@ -13,9 +13,13 @@ import uvicorn
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .api.app import node_app
-from .chain.genesis import InitError, init_data_dir
+from .chain.genesis import GENESIS_FILE, InitError, init_data_dir
 from .chain.node import BLOCK_MODES, Node
 from .chain.params import DEV_INIT_MINER_WIF
+from .chain.state import connect
+from .index.ingest import ingest as index_ingest
+from .index.ingest import rebuild as rebuild_index
+from .index.schema import create as create_index
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
 
@@ -59,20 +63,32 @@ def init(data_dir: Path, dev: bool, network: str | None, rpc_port: int) -> None:
     emit({"data_dir": str(data_dir), "network": genesis.network, "chain_id": genesis.chain_id().hex(), "dev": dev})
 
 
+def progress_bar(label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+
+
 def open_node(data_dir: Path, block_mode: str) -> Node:
-    """A node on DATA_DIR, replaying what its database lacks with a progress bar."""
-    with Progress(
-        TextColumn("replaying blocks"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
-    ) as progress:
+    """A node on DATA_DIR with its social index, replaying what its database lacks with a progress bar."""
+    with progress_bar("replaying blocks") as progress:
         task = progress.add_task("replay", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         try:
-            return Node(data_dir, block_mode=block_mode, progress=advance)
+            prepare_index(data_dir)
+            return Node(data_dir, block_mode=block_mode, progress=advance, consumers=[index_ingest])
         except InitError as error:
             raise click.ClickException(str(error)) from None
+
+
+def prepare_index(data_dir: Path) -> None:
+    """The index's tables, created beside the state before the node applies anything."""
+    if not (data_dir / GENESIS_FILE).exists():
+        raise InitError(f"{data_dir} holds no network; run `stoa init --data-dir {data_dir}` first")
+    db = connect(data_dir / "state.db")
+    create_index(db)
+    db.close()
 
 
 @main.command()
@@ -115,6 +131,27 @@ def replay(data_dir: Path) -> None:
     dgp = node.state.dgp()
     click.echo(f"replayed to block {dgp.head_block_number}; state digest {node.state.digest()}")
     node.stop()
+
+
+@main.group("index")
+def index_group() -> None:
+    """The social index (posts, votes, follows, feeds) derived from the chain's operations."""
+
+
+@index_group.command("rebuild")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def index_rebuild(data_dir: Path) -> None:
+    """Drop the social index and derive it again from the operations the node recorded."""
+    prepare_index(data_dir)
+    db = connect(data_dir / "state.db")
+    with progress_bar("indexing blocks") as progress:
+        task = progress.add_task("index", total=None)
+        db.execute("BEGIN IMMEDIATE")
+        head = rebuild_index(db, lambda done, total: progress.update(task, completed=done, total=total))
+        db.execute("COMMIT")
+    posts = db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+    db.close()
+    click.echo(f"index rebuilt to block {head}: {posts} posts and comments")
 
 
 @main.command("state-digest")

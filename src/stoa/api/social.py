@@ -1,0 +1,523 @@
+"""The social read APIs over the index: condenser_api's content, discussion, follow and blog methods,
+and bridge's posts, discussions, ranked lists, account posts and profiles (hivemind.md §2)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from ..chain.reputation import display_score
+from ..protocol.rules import account_name_problem
+from ..protocol.types import format_time
+from .jsonrpc import Dispatcher, invalid_params, named, positional
+from .posts import bridge_post, condenser_post, fetch_post, fetch_posts, votes_of
+from .reads import ChainReader
+
+MAX_PAGE = 100
+FOLLOW_TYPES = {"blog": 1, "ignore": 2}
+RANKED = {
+    "trending": ("p.depth = 0 AND p.is_paidout = 0", "p.sc_trend DESC, p.id DESC", "p.sc_trend", "<"),
+    "hot": ("p.depth = 0 AND p.is_paidout = 0", "p.sc_hot DESC, p.id DESC", "p.sc_hot", "<"),
+    "created": ("p.depth = 0", "p.created DESC, p.id DESC", "p.created", "<"),
+    "payout": ("p.depth = 0 AND p.is_paidout = 0", "p.pending_payout DESC, p.id DESC", "p.pending_payout", "<"),
+    "payout_comments": (
+        "p.depth > 0 AND p.is_paidout = 0",
+        "p.pending_payout DESC, p.id DESC",
+        "p.pending_payout",
+        "<",
+    ),
+}
+
+
+def page_limit(value: Any, default: int = 20, maximum: int = MAX_PAGE) -> int:
+    limit = default if value is None else value
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= maximum:
+        raise invalid_params(f"limit must be an integer from 1 to {maximum}")
+    return limit
+
+
+def account_param(value: Any, field: str = "account") -> str:
+    if not isinstance(value, str) or account_name_problem(value) is not None:
+        raise invalid_params(f"{field} must be a valid account name, got {value!r}")
+    return value
+
+
+def cursor_post(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, Any] | None:
+    """The post a page starts from, if the caller gave one."""
+    if not author and not permlink:
+        return None
+    return fetch_post(db, author, permlink)
+
+
+def ranked(
+    db: sqlite3.Connection, sort: str, tag: str, start: dict[str, Any] | None, limit: int, inclusive: bool
+) -> list[dict[str, Any]]:
+    """Posts ranked by `sort`, optionally in a tag, from (and excluding or including) a start post."""
+    if sort not in RANKED:
+        raise invalid_params(f"sort must be one of {', '.join(RANKED)}, got {sort!r}")
+    where, order, key, compare = RANKED[sort]
+    params: list[Any] = []
+    if tag and tag != "all":
+        where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
+        params.append(tag)
+    if start is not None:
+        value = start[key.split(".")[1]]
+        op = "<=" if inclusive else "<"
+        where += f" AND ({key} {compare} ? OR ({key} = ? AND p.id {op} ?))"
+        params += [value, value, start["id"]]
+    return fetch_posts(db, where, tuple(params), order, limit)
+
+
+def blog(
+    db: sqlite3.Connection, account: str, before_entry: int | None, limit: int
+) -> list[tuple[int, int, dict[str, Any]]]:
+    """(entry_id, time, post) of an account's blog, newest first, entries before `before_entry`."""
+    rows = db.execute(
+        "SELECT entry_id, post_id, created FROM blog_entries WHERE account = ? AND entry_id <= ?"
+        " ORDER BY entry_id DESC LIMIT ?",
+        (account, (1 << 62) if before_entry is None else before_entry, limit),
+    ).fetchall()
+    result = []
+    for entry_id, post_id, created in rows:
+        found = fetch_posts(db, "p.id = ?", (post_id,), "p.id", 1)
+        if found:
+            result.append((entry_id, created, found[0]))
+    return result
+
+
+def feed(
+    db: sqlite3.Connection, account: str, start: dict[str, Any] | None, limit: int, inclusive: bool
+) -> list[tuple[dict[str, Any], list[str]]]:
+    """Posts and reblogs of the accounts `account` follows, newest blog entry first."""
+    params: list[Any] = [account]
+    bound = ""
+    if start is not None:
+        newest = (
+            db.execute(
+                "SELECT MAX(b.created) FROM blog_entries b JOIN follows f ON f.following = b.account"
+                " WHERE f.follower = ? AND f.state = 1 AND b.post_id = ?",
+                (account, start["id"]),
+            ).fetchone()[0]
+            or 0
+        )
+        bound = f" HAVING (MAX(b.created) < ? OR (MAX(b.created) = ? AND b.post_id {'<=' if inclusive else '<'} ?))"
+        params += [newest, newest, start["id"]]
+    rows = db.execute(
+        "SELECT b.post_id, MAX(b.created), GROUP_CONCAT(CASE WHEN b.account != p.author THEN b.account END)"
+        " FROM blog_entries b JOIN follows f ON f.following = b.account JOIN posts p ON p.id = b.post_id"
+        " WHERE f.follower = ? AND f.state = 1 GROUP BY b.post_id"
+        + bound
+        + " ORDER BY MAX(b.created) DESC, b.post_id DESC LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    entries = []
+    for post_id, _, rebloggers in rows:
+        found = fetch_posts(db, "p.id = ?", (post_id,), "p.id", 1)
+        if found:
+            entries.append((found[0], rebloggers.split(",") if rebloggers else []))
+    return entries
+
+
+def discussion(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, dict[str, Any]]:
+    """bridge.get_discussion: every post of the thread below (and including) the given one, keyed
+    "author/permlink", each listing its replies' keys."""
+    top = fetch_post(db, author, permlink)
+    thread = fetch_posts(
+        db, "p.root_author = ? AND p.root_permlink = ?", (top["root_author"], top["root_permlink"]), "p.id", 2000
+    )
+    by_key = {f"{p['author']}/{p['permlink']}": bridge_post(db, p) for p in thread}
+    for post in thread:
+        parent = f"{post['parent_author']}/{post['parent_permlink']}"
+        if post["depth"] > 0 and parent in by_key:
+            by_key[parent]["replies"].append(f"{post['author']}/{post['permlink']}")
+    keep: dict[str, dict[str, Any]] = {}
+    pending = [f"{top['author']}/{top['permlink']}"]
+    while pending:
+        key = pending.pop()
+        keep[key] = by_key[key]
+        pending.extend(by_key[key]["replies"])
+    return keep
+
+
+def followers(
+    db: sqlite3.Connection, account: str, start: Any, follow_type: Any, limit: int, reverse: bool
+) -> list[dict[str, Any]]:
+    kind = FOLLOW_TYPES.get(follow_type or "blog")
+    if kind is None:
+        raise invalid_params("follow_type must be 'blog' or 'ignore'")
+    mine, theirs = ("following", "follower") if not reverse else ("follower", "following")
+    rows = db.execute(
+        f"SELECT follower, following FROM follows WHERE {mine} = ? AND state = ? AND {theirs} >= ?"
+        f" ORDER BY {theirs} LIMIT ?",
+        (account, kind, start or "", limit),
+    )
+    return [{"follower": a, "following": b, "what": [follow_type or "blog"]} for a, b in rows]
+
+
+def follow_counts(db: sqlite3.Connection, account: str) -> tuple[int, int]:
+    count = "SELECT COUNT(*) FROM follows WHERE {} = ? AND state = 1"
+    return (
+        int(db.execute(count.format("following"), (account,)).fetchone()[0]),
+        int(db.execute(count.format("follower"), (account,)).fetchone()[0]),
+    )
+
+
+def profile(reader: ChainReader, account: str) -> dict[str, Any]:
+    chain = reader.state.account(account)
+    if chain is None:
+        raise invalid_params(f"account {account!r} does not exist")
+    db = reader.state.db
+    metadata: Any = {}
+    for raw in (chain.posting_json_metadata, chain.json_metadata):
+        try:
+            metadata = orjson.loads(raw) if raw else {}
+        except orjson.JSONDecodeError:
+            metadata = {}
+        if isinstance(metadata, dict) and metadata.get("profile"):
+            break
+    fields = metadata.get("profile") if isinstance(metadata, dict) else None
+    followers_count, following_count = follow_counts(db, account)
+    posts = int(db.execute("SELECT COUNT(*) FROM posts WHERE author = ?", (account,)).fetchone()[0])
+    return {
+        "id": chain.id,
+        "name": account,
+        "created": format_time(chain.created),
+        "active": format_time(max(chain.last_post, chain.last_vote_time, chain.created)),
+        "post_count": posts,
+        "reputation": display_score(reader.reputation(account)),
+        "blacklists": [],
+        "stats": {"followers": followers_count, "following": following_count, "rank": 0},
+        "metadata": {"profile": fields if isinstance(fields, dict) else {}},
+    }
+
+
+def query_object(params: Any, name: str) -> dict[str, Any]:
+    """condenser discussions take one query object, positionally or named."""
+    if isinstance(params, list):
+        if len(params) != 1 or not isinstance(params[0], dict):
+            raise invalid_params(f"{name} takes one query object")
+        return params[0]
+    return named(params, name)
+
+
+def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
+    def db() -> sqlite3.Connection:
+        return reader.state.db
+
+    def condenser(method: str, count: int, handler: Any) -> None:
+        dispatcher.add(f"condenser_api.{method}", lambda p: handler(*positional(p, method, count)))
+
+    def bridge(method: str, handler: Any) -> None:
+        dispatcher.add(f"bridge.{method}", lambda p: handler(named(p, method)))
+
+    condenser("get_content", 2, lambda a, p: condenser_post(db(), fetch_post(db(), a, p)))
+    condenser(
+        "get_content_replies",
+        2,
+        lambda a, p: (
+            [
+                condenser_post(db(), post)
+                for post in fetch_posts(db(), "p.parent_author = ? AND p.parent_permlink = ?", (a, p), "p.id", 1000)
+            ]
+            if fetch_post(db(), a, p)
+            else []
+        ),
+    )
+    condenser("get_active_votes", 2, lambda a, p: votes_of(db(), fetch_post(db(), a, p)["id"]))
+    condenser(
+        "get_followers",
+        4,
+        lambda acc, start, kind, limit: followers(
+            db(), account_param(acc), start, kind, page_limit(limit, 1000, 1000), reverse=False
+        ),
+    )
+    condenser(
+        "get_following",
+        4,
+        lambda acc, start, kind, limit: followers(
+            db(), account_param(acc), start, kind, page_limit(limit, 1000, 1000), reverse=True
+        ),
+    )
+    condenser(
+        "get_follow_count",
+        1,
+        lambda acc: dict(
+            zip(("follower_count", "following_count"), follow_counts(db(), account_param(acc)), strict=True),
+            account=acc,
+        ),
+    )
+    condenser(
+        "get_blog",
+        3,
+        lambda acc, start, limit: [
+            {
+                "blog": account_param(acc),
+                "entry_id": entry,
+                "reblogged_on": format_time(time) if post["author"] != acc else format_time(0),
+                "comment": condenser_post(db(), post, fat=False),
+            }
+            for entry, time, post in blog(
+                db(), account_param(acc), None if not start or start < 0 else start, page_limit(limit, 20, 500)
+            )
+        ],
+    )
+    condenser(
+        "get_blog_entries",
+        3,
+        lambda acc, start, limit: [
+            {
+                "author": post["author"],
+                "permlink": post["permlink"],
+                "blog": account_param(acc),
+                "entry_id": entry,
+                "reblogged_on": format_time(time) if post["author"] != acc else format_time(0),
+            }
+            for entry, time, post in blog(
+                db(), account_param(acc), None if not start or start < 0 else start, page_limit(limit, 20, 500)
+            )
+        ],
+    )
+    condenser("get_reblogged_by", 2, lambda a, p: [a, *(name for name in reblogged_by_names(db(), a, p))])
+    condenser(
+        "get_account_reputations",
+        2,
+        lambda lower, limit: [
+            {"account": name, "reputation": rep}
+            for name, rep in db().execute(
+                "SELECT a.name, COALESCE(r.reputation, 0) FROM accounts a LEFT JOIN reputations r ON r.account = a.name"
+                " WHERE a.name >= ? ORDER BY a.name LIMIT ?",
+                (lower or "", page_limit(limit, 1000, 1000)),
+            )
+        ],
+    )
+
+    def discussions_by(sort: str) -> Callable[[Any], list[dict[str, Any]]]:
+        return lambda params: discussions(db(), sort, query_object(params, sort))
+
+    for sort in ("trending", "hot", "created"):
+        dispatcher.add(f"condenser_api.get_discussions_by_{sort}", discussions_by(sort))
+    dispatcher.add("condenser_api.get_discussions_by_blog", lambda p: blog_discussions(db(), query_object(p, "blog")))
+    dispatcher.add("condenser_api.get_discussions_by_feed", lambda p: feed_discussions(db(), query_object(p, "feed")))
+    dispatcher.add(
+        "condenser_api.get_discussions_by_comments", lambda p: comment_discussions(db(), query_object(p, "comments"))
+    )
+
+    register_appbase_aliases(dispatcher, db)
+    bridge("get_post", lambda q: bridge_post(db(), fetch_post(db(), q.get("author"), q.get("permlink"))))
+    bridge("get_discussion", lambda q: discussion(db(), q.get("author"), q.get("permlink")))
+    bridge(
+        "get_ranked_posts",
+        lambda q: [
+            bridge_post(db(), post)
+            for post in ranked(
+                db(),
+                str(q.get("sort")),
+                str(q.get("tag") or ""),
+                cursor_post(db(), q.get("start_author"), q.get("start_permlink")),
+                page_limit(q.get("limit")),
+                False,
+            )
+        ],
+    )
+    bridge("get_account_posts", lambda q: account_posts(db(), q))
+    bridge("get_profile", lambda q: profile(reader, account_param(q.get("account"))))
+
+
+def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Connection]) -> None:
+    """tags_api and follow_api: the appbase names of the same reads (named params, wrapped results)."""
+
+    def add(name: str, handler: Callable[[dict[str, Any]], Any]) -> None:
+        dispatcher.add(name, lambda params: handler(named(params, name)))
+
+    def replies(q: dict[str, Any]) -> dict[str, Any]:
+        top = fetch_post(db(), q.get("author"), q.get("permlink"))
+        children = fetch_posts(
+            db(), "p.parent_author = ? AND p.parent_permlink = ?", (top["author"], top["permlink"]), "p.id", 1000
+        )
+        return {"discussions": [condenser_post(db(), post) for post in children]}
+
+    def blog_page(q: dict[str, Any]) -> list[tuple[int, int, dict[str, Any]]]:
+        start = q.get("start_entry_id")
+        before = None if not isinstance(start, int) or start <= 0 else start
+        return blog(db(), account_param(q.get("account")), before, page_limit(q.get("limit"), 20, 500))
+
+    add("tags_api.get_discussion", lambda q: condenser_post(db(), fetch_post(db(), q.get("author"), q.get("permlink"))))
+    add("tags_api.get_content_replies", replies)
+    add(
+        "tags_api.get_active_votes",
+        lambda q: {"votes": votes_of(db(), fetch_post(db(), q.get("author"), q.get("permlink"))["id"])},
+    )
+    def wrapped_discussions(sort: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda query: {"discussions": discussions(db(), sort, query)}
+
+    for sort in ("trending", "hot", "created"):
+        add(f"tags_api.get_discussions_by_{sort}", wrapped_discussions(sort))
+    add("tags_api.get_discussions_by_blog", lambda q: {"discussions": blog_discussions(db(), q)})
+    add("tags_api.get_discussions_by_feed", lambda q: {"discussions": feed_discussions(db(), q)})
+    add("tags_api.get_discussions_by_comments", lambda q: {"discussions": comment_discussions(db(), q)})
+    add(
+        "follow_api.get_followers",
+        lambda q: {
+            "followers": followers(
+                db(),
+                account_param(q.get("account")),
+                q.get("start"),
+                q.get("type"),
+                page_limit(q.get("limit"), 1000, 1000),
+                reverse=False,
+            )
+        },
+    )
+    add(
+        "follow_api.get_following",
+        lambda q: {
+            "following": followers(
+                db(),
+                account_param(q.get("account")),
+                q.get("start"),
+                q.get("type"),
+                page_limit(q.get("limit"), 1000, 1000),
+                reverse=True,
+            )
+        },
+    )
+    add(
+        "follow_api.get_follow_count",
+        lambda q: dict(
+            zip(
+                ("follower_count", "following_count"), follow_counts(db(), account_param(q.get("account"))), strict=True
+            ),
+            account=q.get("account"),
+        ),
+    )
+    add(
+        "follow_api.get_blog",
+        lambda q: {
+            "blog": [
+                blog_entry(db(), q["account"], entry, time, post, with_comment=True)
+                for entry, time, post in blog_page(q)
+            ]
+        },
+    )
+    add(
+        "follow_api.get_blog_entries",
+        lambda q: {
+            "blog": [
+                blog_entry(db(), q["account"], entry, time, post, with_comment=False)
+                for entry, time, post in blog_page(q)
+            ]
+        },
+    )
+    add(
+        "follow_api.get_reblogged_by",
+        lambda q: {"accounts": [q.get("author"), *reblogged_by_names(db(), q.get("author"), q.get("permlink"))]},
+    )
+
+
+def blog_entry(
+    db: sqlite3.Connection, account: str, entry: int, time: int, post: dict[str, Any], with_comment: bool
+) -> dict[str, Any]:
+    """One get_blog (with the post) or get_blog_entries (author and permlink) entry."""
+    shape: dict[str, Any] = {
+        "blog": account,
+        "entry_id": entry,
+        "reblogged_on": format_time(time if post["author"] != account else 0),
+    }
+    if with_comment:
+        shape["comment"] = condenser_post(db, post, fat=False)
+    else:
+        shape.update({"author": post["author"], "permlink": post["permlink"]})
+    return shape
+
+
+def reblogged_by_names(db: sqlite3.Connection, author: Any, permlink: Any) -> list[str]:
+    post = fetch_post(db, author, permlink)
+    return [
+        name for (name,) in db.execute("SELECT account FROM reblogs WHERE post_id = ? ORDER BY created", (post["id"],))
+    ]
+
+
+def discussions(db: sqlite3.Connection, sort: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    start = cursor_post(db, query.get("start_author"), query.get("start_permlink"))
+    posts = ranked(db, sort, str(query.get("tag") or ""), start, page_limit(query.get("limit")), True)
+    return [condenser_post(db, post, fat=False) for post in posts]
+
+
+def blog_discussions(db: sqlite3.Connection, query: dict[str, Any]) -> list[dict[str, Any]]:
+    account = account_param(query.get("tag"), "tag")
+    entries = blog(db, account, None, 500)
+    start = cursor_post(db, query.get("start_author"), query.get("start_permlink"))
+    if start is not None:
+        ids = [post["id"] for _, _, post in entries]
+        entries = entries[ids.index(start["id"]) :] if start["id"] in ids else []
+    shaped = []
+    for _, _, post in entries[: page_limit(query.get("limit"))]:
+        entry = condenser_post(db, post, fat=False)
+        if post["author"] != account:
+            entry["reblogged_by"] = [account]
+        shaped.append(entry)
+    return shaped
+
+
+def feed_discussions(db: sqlite3.Connection, query: dict[str, Any]) -> list[dict[str, Any]]:
+    account = account_param(query.get("tag"), "tag")
+    start = cursor_post(db, query.get("start_author"), query.get("start_permlink"))
+    shaped = []
+    for post, rebloggers in feed(db, account, start, page_limit(query.get("limit")), True):
+        entry = condenser_post(db, post, fat=False)
+        entry["reblogged_by"] = rebloggers
+        shaped.append(entry)
+    return shaped
+
+
+def comment_discussions(db: sqlite3.Connection, query: dict[str, Any]) -> list[dict[str, Any]]:
+    author = account_param(query.get("start_author"), "start_author")
+    where, params = "p.author = ? AND p.depth > 0", [author]
+    if query.get("start_permlink"):
+        start = fetch_post(db, author, query.get("start_permlink"))
+        where += " AND (p.created < ? OR (p.created = ? AND p.id <= ?))"
+        params += [start["created"], start["created"], start["id"]]
+    posts = fetch_posts(db, where, tuple(params), "p.created DESC, p.id DESC", page_limit(query.get("limit")))
+    return [condenser_post(db, post, fat=False) for post in posts]
+
+
+def account_posts(db: sqlite3.Connection, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """bridge.get_account_posts: blog, feed, posts, comments, replies or payout of an account."""
+    account = account_param(query.get("account"))
+    sort = query.get("sort")
+    limit = page_limit(query.get("limit"))
+    start = cursor_post(db, query.get("start_author"), query.get("start_permlink"))
+    if sort == "blog":
+        entries = [post for _, _, post in blog(db, account, None, 500)]
+        if start is not None:
+            ids = [post["id"] for post in entries]
+            entries = entries[ids.index(start["id"]) + 1 :] if start["id"] in ids else []
+        return [with_reblogger(bridge_post(db, p), account) for p in entries[:limit]]
+    if sort == "feed":
+        return [
+            {**bridge_post(db, post), **({"reblogged_by": rebloggers} if rebloggers else {})}
+            for post, rebloggers in feed(db, account, start, limit, False)
+        ]
+    filters = {
+        "posts": ("p.author = ? AND p.depth = 0", "p.created DESC, p.id DESC"),
+        "comments": ("p.author = ? AND p.depth > 0", "p.created DESC, p.id DESC"),
+        "replies": ("p.parent_author = ? AND p.depth > 0", "p.created DESC, p.id DESC"),
+        "payout": ("p.author = ? AND p.is_paidout = 0", "p.payout_at, p.id"),
+    }
+    if sort not in filters:
+        raise invalid_params("sort must be one of blog, feed, posts, comments, replies, payout")
+    where, order = filters[sort]
+    params: list[Any] = [account]
+    if start is not None:
+        where += " AND (p.created < ? OR (p.created = ? AND p.id < ?))" if sort != "payout" else " AND p.id > ?"
+        params += [start["created"], start["created"], start["id"]] if sort != "payout" else [start["id"]]
+    return [bridge_post(db, post) for post in fetch_posts(db, where, tuple(params), order, limit)]
+
+
+def with_reblogger(post: dict[str, Any], account: str) -> dict[str, Any]:
+    if post["author"] != account:
+        post["reblogged_by"] = [account]
+    return post

@@ -1,0 +1,1 @@
+"""The social index: the read model built from applied operations."""
