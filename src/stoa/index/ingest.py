@@ -44,9 +44,20 @@ Handler = Callable[[sqlite3.Connection, int, Any], None]
 def ingest(block: AppliedBlock) -> None:
     """Apply every operation of the block to the index, in order."""
     for _trx_id, _trx_in_block, _op_in_trx, _virtual, op in block.operations:
-        handler = HANDLERS.get(type(op))
-        if handler is not None:
-            handler(block.db, block.timestamp, op)
+        apply_operation(block.db, block.timestamp, op)
+
+
+def apply_operation(db: sqlite3.Connection, now: int, op: Operation) -> None:
+    """One operation: the read model's handler, then whoever follows operations (notifications)."""
+    handler = HANDLERS.get(type(op))
+    if handler is not None:
+        handler(db, now, op)
+    for follower in FOLLOWERS:
+        follower(db, now, op)
+
+
+# Modules that derive more from every operation after the read model saw it (notifications).
+FOLLOWERS: list[Callable[[sqlite3.Connection, int, Operation], None]] = []
 
 
 # --- posts --------------------------------------------------------------------------------------
@@ -384,10 +395,7 @@ def rebuild(db: sqlite3.Connection, progress: Callable[[int, int], None] | None 
     last = int(db.execute("SELECT COALESCE(MAX(block_num), 0) FROM operations").fetchone()[0])
     rows = db.execute("SELECT block_num, timestamp, op FROM operations ORDER BY id")
     for block_num, timestamp, raw in rows.fetchall():
-        op = OPERATION.parse(orjson.loads(raw))
-        handler = HANDLERS.get(type(op))
-        if handler is not None:
-            handler(db, timestamp, op)
+        apply_operation(db, timestamp, OPERATION.parse(orjson.loads(raw)))
         if progress is not None:
             progress(block_num, last)
     return last
