@@ -18,7 +18,7 @@ $(JS)/node_modules/.installed: $(JS)/package.json $(JS)/package-lock.json
 
 run: $(BIN)/.installed
 	@test -f devnet/genesis.json || $(BIN)/stoa init --data-dir devnet --dev
-	$(BIN)/stoa run --data-dir devnet
+	$(BIN)/stoa run --data-dir devnet --demo
 
 test: $(BIN)/.installed $(JS)/node_modules/.installed lint typecheck pytest
 

@@ -17,6 +17,7 @@ from .chain.genesis import GENESIS_FILE, InitError, init_data_dir
 from .chain.node import BLOCK_MODES, Node
 from .chain.params import DEV_INIT_MINER_WIF
 from .chain.state import connect
+from .demo import needs_demo, seed
 from .index.ingest import ingest as index_ingest
 from .index.ingest import rebuild as rebuild_index
 from .index.schema import create as create_index
@@ -102,10 +103,13 @@ def prepare_index(data_dir: Path) -> None:
     show_default=True,
     help="slot: a block every 3 s; instant: a block as soon as transactions wait; manual: only debug_node_api.",
 )
-def run(data_dir: Path, host: str | None, port: int | None, block_mode: str) -> None:
+@click.option("--demo", is_flag=True, help="On a fresh dev network, first add demo people, posts, votes and follows.")
+def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, demo: bool) -> None:
     """Run the node: produce blocks and serve the JSON-RPC API until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     node = open_node(data_dir, block_mode)
+    if demo:
+        add_demo(node)
     rpc = node.config.get("rpc", {})
     host = host or rpc.get("host", "127.0.0.1")
     port = port or rpc.get("port", 8090)
@@ -119,6 +123,18 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str) -> 
         uvicorn.run(node_app(node), host=host, port=port, log_level="warning")
     finally:
         node.stop()
+
+
+def add_demo(node: Node) -> None:
+    if not node.genesis.dev:
+        raise click.ClickException("--demo only seeds dev networks (stoa init --dev)")
+    if not needs_demo(node):
+        click.echo("Demo content is already there.")
+        return
+    passwords = seed(node)
+    click.echo("Demo accounts (log in with these passwords):")
+    for name, password in passwords.items():
+        click.echo(f"  @{name:<8} {password}")
 
 
 @main.command()
