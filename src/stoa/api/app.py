@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from ..chain.node import Node
-from . import broadcast, condenser, database, debug, rewards, social
+from . import broadcast, condenser, database, debug, discussions, notifications, rewards, social
 from .jsonrpc import Dispatcher
 from .reads import ChainReader
 from .server import make_app
@@ -18,6 +18,8 @@ def build_dispatcher(node: Node) -> Dispatcher:
     condenser.register(dispatcher, reader)
     rewards.register(dispatcher, reader)
     social.register(dispatcher, reader)
+    notifications.register(dispatcher, reader)
+    discussions.register(dispatcher, reader)
     broadcast.register(dispatcher, node)
     if node.genesis.dev:
         debug.register(dispatcher, node, reader)

@@ -399,3 +399,6 @@ def rebuild(db: sqlite3.Connection, progress: Callable[[int, int], None] | None 
         if progress is not None:
             progress(block_num, last)
     return last
+
+
+from . import notifications  # noqa: F401, E402

@@ -59,7 +59,20 @@ DDL = [
         active INTEGER NOT NULL)""",
 ]
 
-INDEX_TABLES = ("posts", "post_tags", "post_votes", "follows", "reblogs", "blog_entries", "profiles")
+INDEX_TABLES = (
+    "posts",
+    "post_tags",
+    "post_votes",
+    "follows",
+    "reblogs",
+    "blog_entries",
+    "profiles",
+    "notifications",
+    "notification_reads",
+    "notification_reputations",
+    "notification_votes",
+    "notification_progress",
+)
 
 FOLLOW_NONE = 0
 FOLLOW_BLOG = 1
@@ -69,6 +82,9 @@ FOLLOW_IGNORE = 2
 def create(db: sqlite3.Connection) -> None:
     for statement in DDL:
         db.execute(statement)
+    from .notifications import create_tables  # here: notifications imports ingest, which imports this module
+
+    create_tables(db)
 
 
 def drop(db: sqlite3.Connection) -> None:
