@@ -413,8 +413,8 @@ def memory_index() -> sqlite3.Connection:
 
 def test_low_reputation_notifies_nobody_and_the_mention_limit_follows_the_score() -> None:
     db = memory_index()
-    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'notifications'").fetchone() is None
-    apply_operation(db, 1000, Transfer("user1", "user2", Asset(1, "STEEM"), ""))  # the first touch creates the tables
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'notifications'").fetchone() is not None
+    apply_operation(db, 1000, Transfer("user1", "user2", Asset(1, "STEEM"), ""))
     db.execute("INSERT INTO notification_reputations VALUES ('user1', ?), ('user3', ?)", (-(10**13), 10**13))
     apply_operation(db, 1003, Transfer("user1", "user2", Asset(2, "STEEM"), ""))  # scores -5: nothing
     apply_operation(db, 1003, Transfer("user3", "user2", Asset(3, "STEEM"), ""))  # scores 55
