@@ -16,6 +16,7 @@ The pipeline follows condenser (MarkdownViewer, HtmlReady, SanitizeConfig):
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from bisect import bisect_left
@@ -665,7 +666,21 @@ def _metadata_image(json_metadata: str | dict[str, Any] | None) -> str | None:
 
 
 def render_body(body: str, json_metadata: str | dict[str, Any] | None = None) -> RenderedBody:
-    """Render a post or comment body to sanitized HTML, a plain-text preview and what it links to."""
+    """Render a post or comment body to sanitized HTML, a plain-text preview and what it links to.
+
+    The index and the notifications both render a new post; the last few results are remembered so
+    the work is done once (callers treat the result as read-only)."""
+    if json_metadata is None or isinstance(json_metadata, str):
+        return _render_remembered(body, json_metadata)
+    return _render(body, json_metadata)
+
+
+@functools.lru_cache(maxsize=64)
+def _render_remembered(body: str, json_metadata: str | None) -> RenderedBody:
+    return _render(body, json_metadata)
+
+
+def _render(body: str, json_metadata: str | dict[str, Any] | None) -> RenderedBody:
     source = _html_body(body)
     raw = _markdown_to_html(body) if source is None else source
     tree = _parse(_CLEANER.clean(raw))
