@@ -126,10 +126,12 @@ def votes_of(db: sqlite3.Connection, post_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def reblogged_by(db: sqlite3.Connection, post_id: int) -> list[str]:
-    return [
-        name for (name,) in db.execute("SELECT account FROM reblogs WHERE post_id = ? ORDER BY created", (post_id,))
-    ]
+def voter_rshares(db: sqlite3.Connection, post_id: int) -> list[tuple[str, int]]:
+    """Just who voted and with what rshares: all bridge shows, and far cheaper than votes_of."""
+    rows = db.execute(
+        "SELECT voter, rshares FROM post_votes WHERE post_id = ? ORDER BY rshares DESC, voter", (post_id,)
+    )
+    return [(voter, rshares) for voter, rshares in rows]
 
 
 def condenser_post(db: sqlite3.Connection, post: dict[str, Any], fat: bool = True) -> dict[str, Any]:
@@ -197,9 +199,9 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         metadata = orjson.loads(post["json_metadata"]) if post["json_metadata"] else {}
     except orjson.JSONDecodeError:
         metadata = {}
-    votes = votes_of(db, post["id"])
+    votes = voter_rshares(db, post["id"])
     rep = display_score(post["reputation"])
-    negative = sum(int(v["rshares"]) for v in votes if int(v["rshares"]) < 0)
+    negative = sum(rshares for _, rshares in votes if rshares < 0)
     payout = post["total_payout_value"] + post["curator_payout_value"] + post["pending_payout"]
     shape: dict[str, Any] = {
         "post_id": post["id"],
@@ -228,7 +230,7 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         "max_accepted_payout": sbd(post["max_accepted_payout"]),
         "percent_steem_dollars": post["percent_steem_dollars"],
         "author_reputation": rep,
-        "active_votes": [{"voter": v["voter"], "rshares": v["rshares"]} for v in votes],
+        "active_votes": [{"voter": voter, "rshares": dump_int_json(rshares)} for voter, rshares in votes],
         "stats": {
             "hide": post["reputation"] < 0 and post["pending_payout"] < 20,
             "gray": rep < 1,

@@ -126,8 +126,8 @@ def discussion(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, 
     "author/permlink", each listing its replies' keys."""
     top = fetch_post(db, author, permlink)
     thread = fetch_posts(
-        db, "p.root_author = ? AND p.root_permlink = ?", (top["root_author"], top["root_permlink"]), "p.id", 2000
-    )
+        db, "p.root_author = ? AND p.root_permlink = ?", (top["root_author"], top["root_permlink"]), "p.id", 2001
+    )  # the root and up to 2,000 comments, as hivemind caps a discussion
     by_key = {f"{p['author']}/{p['permlink']}": bridge_post(db, p) for p in thread}
     for post in thread:
         parent = f"{post['parent_author']}/{post['parent_permlink']}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -309,7 +309,7 @@ def follow(db: sqlite3.Connection, now: int, signer: str, body: dict[str, Any]) 
     follower, following, what = body.get("follower"), body.get("following"), body.get("what")
     if follower != signer or not isinstance(following, str) or follower == following or not isinstance(what, list):
         return
-    state = FOLLOW_BLOG if "blog" in what else FOLLOW_IGNORE if "ignore" in what else FOLLOW_NONE
+    state = follow_state(what)
     if state == FOLLOW_NONE:
         db.execute("DELETE FROM follows WHERE follower = ? AND following = ?", (follower, following))
         return
@@ -318,6 +318,11 @@ def follow(db: sqlite3.Connection, now: int, signer: str, body: dict[str, Any]) 
         " ON CONFLICT (follower, following) DO UPDATE SET state = excluded.state",
         (follower, following, state, now),
     )
+
+
+def follow_state(what: Sequence[str]) -> int:
+    """The follow table's state for a follow operation's `what` list ([] unfollows)."""
+    return FOLLOW_BLOG if "blog" in what else FOLLOW_IGNORE if "ignore" in what else FOLLOW_NONE
 
 
 def reblog(db: sqlite3.Connection, now: int, signer: str, body: dict[str, Any]) -> None:
