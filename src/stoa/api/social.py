@@ -350,6 +350,7 @@ def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Co
         "tags_api.get_active_votes",
         lambda q: {"votes": votes_of(db(), fetch_post(db(), q.get("author"), q.get("permlink"))["id"])},
     )
+
     def wrapped_discussions(sort: str) -> Callable[[dict[str, Any]], Any]:
         return lambda query: {"discussions": discussions(db(), sort, query)}
 

@@ -386,9 +386,7 @@ class AppliedBlock:
 BlockConsumer = Callable[[AppliedBlock], None]
 
 
-def finish_block(
-    state: State, block: SignedBlock, ctx: ApplyContext, consumers: Sequence[BlockConsumer] = ()
-) -> None:
+def finish_block(state: State, block: SignedBlock, ctx: ApplyContext, consumers: Sequence[BlockConsumer] = ()) -> None:
     """Everything after the transactions: new head, expirations, the chain's own operations; then the
     consumers (the social index) see the block's operations, in the same DB transaction."""
     update_head(state, block, block.block_id())
