@@ -6,21 +6,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from stoa.chain.genesis import init_data_dir
-from stoa.chain.node import Node
-from stoa.chain.state import connect
 from stoa.cli import add_demo
 from stoa.demo import PEOPLE, POSTS, key, needs_demo, seed
-from stoa.index.ingest import ingest
-from stoa.index.schema import create
+
+from .chain.conftest import indexed_chain
 
 
 def test_demo_content_goes_through_the_chain_and_the_index(tmp_path: Path) -> None:
-    init_data_dir(tmp_path, dev=True)
-    db = connect(tmp_path / "state.db")
-    create(db)
-    db.close()
-    node = Node(tmp_path, block_mode="manual", consumers=[ingest])
+    node = indexed_chain(tmp_path).node
     try:
         assert needs_demo(node)
         passwords = seed(node)

@@ -14,15 +14,10 @@ import pytest
 
 from stoa.api.app import build_dispatcher
 from stoa.api.jsonrpc import INVALID_PARAMS, Dispatcher
-from stoa.chain.genesis import init_data_dir
-from stoa.chain.node import Node
-from stoa.chain.state import connect
-from stoa.index.ingest import ingest
-from stoa.index.schema import create
 from stoa.protocol.operations import Comment, CustomJson, Vote
 from stoa.protocol.types import format_time
 
-from ..chain.conftest import INIT_KEY, DevChain, role_key
+from ..chain.conftest import INIT_KEY, DevChain, indexed_chain, role_key
 
 WEEK = 7 * 24 * 3600
 
@@ -86,13 +81,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     b1 50%, re-a1 30%; alice votes c1. alice follows bob and ignores dave, bob and carol follow alice,
     bob reblogs c1; five minutes on, alice writes a2 (news, photo)."""
     path: Path = tmp_path_factory.mktemp("discussions") / "net"
-    init_data_dir(path, dev=True)
-    db = connect(path / "state.db")
-    create(db)
-    db.close()
-    node = Node(path, block_mode="manual", consumers=[ingest])
-    node.produce_block()
-    chain = DevChain(node)
+    chain = indexed_chain(path)
+    node = chain.node
     created: dict[str, int] = {}
     for name in ("alice", "bob", "carol", "dave"):
         chain.create_account(name)

@@ -14,6 +14,9 @@ from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node, Pending
 from stoa.chain.objects import Account
 from stoa.chain.params import DEV_INIT_MINER_WIF
+from stoa.chain.state import connect
+from stoa.index.ingest import ingest
+from stoa.index.schema import create as create_index
 from stoa.protocol import Asset, Authority, PrivateKey, SignedTransaction, reference_block
 from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import OPERATION, AccountCreate, Operation, Transfer, TransferToVesting
@@ -107,6 +110,17 @@ def virtual_ops(chain: DevChain, cls: type[Operation], block_num: int | None = N
             "SELECT op FROM operations WHERE virtual_op = 1 AND block_num = ? ORDER BY id", (block_num,)
         )
     return [op for op in (OPERATION.parse(orjson.loads(row[0])) for row in rows) if isinstance(op, cls)]
+
+
+def indexed_chain(data_dir: Path) -> DevChain:
+    """A new dev network in `data_dir` whose node feeds the social index, one block made."""
+    init_data_dir(data_dir, dev=True)
+    db = connect(data_dir / "state.db")
+    create_index(db)
+    db.close()
+    node = Node(data_dir, block_mode="manual", consumers=[ingest])
+    node.produce_block()
+    return DevChain(node)
 
 
 @pytest.fixture

@@ -19,29 +19,19 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stoa.chain.genesis import init_data_dir
-from stoa.chain.node import Node
 from stoa.chain.state import connect
 from stoa.index.bulk import TABLES, AccountRow, FollowRow, PostRow, ReblogRow, VoteRow, load
-from stoa.index.ingest import ingest
 from stoa.index.schema import INDEX_TABLES, create
 from stoa.protocol.operations import Comment, CustomJson, EffectiveCommentVote, Operation, Vote
 
-from ..chain.conftest import DevChain, account, role_key, virtual_ops
+from ..chain.conftest import DevChain, account, indexed_chain, role_key, virtual_ops
 
 NAMES = ("alice", "bob", "carol", "dave", "erin")
 
 
 @pytest.fixture
 def indexed(tmp_path: Path) -> Iterator[DevChain]:
-    data_dir = tmp_path / "net"
-    init_data_dir(data_dir, dev=True)
-    db = connect(data_dir / "state.db")
-    create(db)
-    db.close()
-    node = Node(data_dir, block_mode="manual", consumers=[ingest])
-    node.produce_block()
-    chain = DevChain(node)
+    chain = indexed_chain(tmp_path / "net")
     yield chain
     chain.node.stop()
 

@@ -8,26 +8,18 @@ from pathlib import Path
 import orjson
 import pytest
 
-from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node
 from stoa.chain.state import connect
 from stoa.index.ingest import ingest, rebuild, tags_of
-from stoa.index.schema import INDEX_TABLES, create
+from stoa.index.schema import INDEX_TABLES
 from stoa.protocol.operations import Comment, CustomJson, DeleteComment, Vote
 
-from ..chain.conftest import DevChain, role_key
+from ..chain.conftest import DevChain, indexed_chain, role_key
 
 
 @pytest.fixture
 def indexed(tmp_path: Path) -> Iterator[DevChain]:
-    data_dir = tmp_path / "net"
-    init_data_dir(data_dir, dev=True)
-    db = connect(data_dir / "state.db")
-    create(db)
-    db.close()
-    node = Node(data_dir, block_mode="manual", consumers=[ingest])
-    node.produce_block()
-    chain = DevChain(node)
+    chain = indexed_chain(tmp_path / "net")
     yield chain
     chain.node.stop()
 

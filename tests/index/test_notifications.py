@@ -13,7 +13,6 @@ import pytest
 
 from stoa.api.app import build_dispatcher
 from stoa.api.jsonrpc import Dispatcher
-from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node
 from stoa.chain.state import connect
 from stoa.index import notifications
@@ -24,19 +23,13 @@ from stoa.protocol import Asset
 from stoa.protocol.operations import Comment, CustomJson, DeleteComment, EffectiveCommentVote, Transfer, Vote
 from stoa.protocol.types import format_time
 
-from ..chain.conftest import DevChain, role_key, virtual_ops
+from ..chain.conftest import DevChain, indexed_chain, role_key, virtual_ops
 
 ACCOUNTS = ("alice", "bob", "carol", "dave", "eve")
 
 
 def start_node(data_dir: Path) -> DevChain:
-    init_data_dir(data_dir, dev=True)
-    db = connect(data_dir / "state.db")
-    create(db)
-    db.close()
-    node = Node(data_dir, block_mode="manual", consumers=[ingest])
-    node.produce_block()
-    return DevChain(node)
+    return indexed_chain(data_dir)
 
 
 def write(chain: DevChain, author: str, permlink: str, body: str, parent: tuple[str, str] = ("", "news")) -> None:
