@@ -52,6 +52,8 @@ INDEX_FIELDS = [
     "preview",
     "sc_trend",
     "sc_hot",
+    "active_votes",
+    "neg_rshares",
 ]
 CHAIN_FIELDS = {
     "vote_rshares": "COALESCE(c.vote_rshares, 0)",
@@ -126,14 +128,6 @@ def votes_of(db: sqlite3.Connection, post_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def voter_rshares(db: sqlite3.Connection, post_id: int) -> list[tuple[str, int]]:
-    """Just who voted and with what rshares: all bridge shows, and far cheaper than votes_of."""
-    rows = db.execute(
-        "SELECT voter, rshares FROM post_votes WHERE post_id = ? ORDER BY rshares DESC, voter", (post_id,)
-    )
-    return [(voter, rshares) for voter, rshares in rows]
-
-
 def condenser_post(db: sqlite3.Connection, post: dict[str, Any], fat: bool = True) -> dict[str, Any]:
     """condenser_api's post: get_content's full object, or the smaller one discussions lists return."""
     paid = bool(post["is_paidout"])
@@ -199,9 +193,8 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         metadata = orjson.loads(post["json_metadata"]) if post["json_metadata"] else {}
     except orjson.JSONDecodeError:
         metadata = {}
-    votes = voter_rshares(db, post["id"])
     rep = display_score(post["reputation"])
-    negative = sum(rshares for _, rshares in votes if rshares < 0)
+    negative = post["neg_rshares"]
     payout = post["total_payout_value"] + post["curator_payout_value"] + post["pending_payout"]
     shape: dict[str, Any] = {
         "post_id": post["id"],
@@ -230,7 +223,7 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         "max_accepted_payout": sbd(post["max_accepted_payout"]),
         "percent_steem_dollars": post["percent_steem_dollars"],
         "author_reputation": rep,
-        "active_votes": [{"voter": voter, "rshares": dump_int_json(rshares)} for voter, rshares in votes],
+        "active_votes": orjson.Fragment(post["active_votes"]),  # kept ready by the index
         "stats": {
             "hide": post["reputation"] < 0 and post["pending_payout"] < 20,
             "gray": rep < 1,

@@ -52,7 +52,7 @@ from typing import NamedTuple, TypeVar
 
 import orjson
 
-from .ingest import CASHOUT_SECONDS, follow_state, scores, tags_of
+from .ingest import CASHOUT_SECONDS, follow_state, refresh_active_votes, scores, tags_of
 from .render import RenderedBody, render_body
 from .schema import DDL, FOLLOW_NONE, create
 
@@ -498,5 +498,6 @@ class _Loader:
                     " pending_payout = ?, sc_trend = ?, sc_hot = ? WHERE id = ?",
                     updates,
                 )
+                refresh_active_votes(self.db, "id IN (SELECT id FROM bulk_voted)", ())
                 self.db.execute("DROP TABLE bulk_voted")
             self._report("vote totals", len(updates))

@@ -265,6 +265,24 @@ def on_effective_vote(db: sqlite3.Connection, now: int, op: EffectiveCommentVote
         " sc_trend = ?, sc_hot = ? WHERE id = ?",
         (net, absolute, total, (positive or 0) - (negative or 0), op.pending_payout.amount, trend, hot, row[0]),
     )
+    refresh_active_votes(db, "id = ?", (row[0],))
+
+
+# Each post keeps its bridge `active_votes` as ready JSON (voter and rshares, most rshares first) and
+# the sum of its downvotes, so ranked lists never read every vote of every post.
+ACTIVE_VOTES = (
+    "UPDATE posts SET active_votes = (SELECT COALESCE(json_group_array(json(entry)), '[]') FROM ("
+    " SELECT json_object('voter', voter, 'rshares',"
+    " CASE WHEN ABS(rshares) > 4294967295 THEN CAST(rshares AS TEXT) ELSE rshares END) AS entry"
+    " FROM post_votes WHERE post_id = posts.id ORDER BY rshares DESC, voter)),"
+    " neg_rshares = (SELECT COALESCE(SUM(rshares), 0) FROM post_votes WHERE post_id = posts.id AND rshares < 0)"
+    " WHERE {where}"
+)
+
+
+def refresh_active_votes(db: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> None:
+    """Rewrite the cached active votes of the posts matching `where` (a clause our code wrote)."""
+    db.execute(ACTIVE_VOTES.format(where=where), params)
 
 
 def on_comment_reward(db: sqlite3.Connection, now: int, op: CommentReward) -> None:

@@ -27,6 +27,7 @@ DDL = [
         allow_replies INTEGER NOT NULL DEFAULT 1, allow_votes INTEGER NOT NULL DEFAULT 1,
         allow_curation_rewards INTEGER NOT NULL DEFAULT 1, beneficiaries TEXT NOT NULL DEFAULT '[]',
         reblogs INTEGER NOT NULL DEFAULT 0,
+        active_votes TEXT NOT NULL DEFAULT '[]', neg_rshares INTEGER NOT NULL DEFAULT 0,
         UNIQUE (author, permlink))""",
     "CREATE INDEX IF NOT EXISTS posts_parent ON posts (parent_author, parent_permlink, id)",
     "CREATE INDEX IF NOT EXISTS posts_root ON posts (root_author, root_permlink, id)",
