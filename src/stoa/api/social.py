@@ -359,32 +359,13 @@ def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Co
     add("tags_api.get_discussions_by_blog", lambda q: {"discussions": blog_discussions(db(), q)})
     add("tags_api.get_discussions_by_feed", lambda q: {"discussions": feed_discussions(db(), q)})
     add("tags_api.get_discussions_by_comments", lambda q: {"discussions": comment_discussions(db(), q)})
-    add(
-        "follow_api.get_followers",
-        lambda q: {
-            "followers": followers(
-                db(),
-                account_param(q.get("account")),
-                q.get("start"),
-                q.get("type"),
-                page_limit(q.get("limit"), 1000, 1000),
-                reverse=False,
-            )
-        },
-    )
-    add(
-        "follow_api.get_following",
-        lambda q: {
-            "following": followers(
-                db(),
-                account_param(q.get("account")),
-                q.get("start"),
-                q.get("type"),
-                page_limit(q.get("limit"), 1000, 1000),
-                reverse=True,
-            )
-        },
-    )
+
+    def follow_page(query: dict[str, Any], reverse: bool) -> list[dict[str, Any]]:
+        account, limit = account_param(query.get("account")), page_limit(query.get("limit"), 1000, 1000)
+        return followers(db(), account, query.get("start"), query.get("type"), limit, reverse=reverse)
+
+    add("follow_api.get_followers", lambda q: {"followers": follow_page(q, reverse=False)})
+    add("follow_api.get_following", lambda q: {"following": follow_page(q, reverse=True)})
     add(
         "follow_api.get_follow_count",
         lambda q: dict(
