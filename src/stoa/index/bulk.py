@@ -50,9 +50,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
-import orjson
-
-from .ingest import CASHOUT_SECONDS, follow_state, refresh_active_votes, scores, tags_of
+from .ingest import INSERT_POST, NewPost, follow_state, post_values, refresh_active_votes, scores, tags_of
 from .render import RenderedBody, render_body
 from .schema import DDL, FOLLOW_NONE, create
 
@@ -138,11 +136,6 @@ class Loaded:
 # A post the loader knows: id, parent_author, parent_permlink, root_author, root_permlink, category, depth, created.
 Known = tuple[int, str, str, str, str, str, int, int]
 
-INSERT_POST = (
-    "INSERT INTO posts (id, author, permlink, parent_author, parent_permlink, root_author, root_permlink,"
-    " category, depth, title, body, json_metadata, body_html, preview, image, tags, created, updated,"
-    " active, payout_at, sc_trend, sc_hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 UPSERT_VOTE = (
     "INSERT INTO post_votes (post_id, voter, rshares, percent, weight, time) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (post_id, voter) DO UPDATE SET rshares = excluded.rshares, percent = excluded.percent,"
@@ -318,31 +311,10 @@ class _Loader:
                 tags = tags_of(category, json_metadata)
                 post = self.next_id
                 self.next_id += 1
-                post_rows.append(
-                    (
-                        post,
-                        author,
-                        permlink,
-                        parent_author,
-                        parent_permlink,
-                        root_author,
-                        root_permlink,
-                        category,
-                        depth,
-                        title,
-                        body,
-                        json_metadata,
-                        rendered.html,
-                        rendered.text,
-                        rendered.image,
-                        orjson.dumps(tags).decode(),
-                        now,
-                        now,
-                        now,
-                        now + CASHOUT_SECONDS,
-                        *scores(0, now, depth),
-                    )
+                at = NewPost(
+                    author, permlink, parent_author, parent_permlink, root_author, root_permlink, category, depth
                 )
+                post_rows.append(post_values(post, at, title, body, json_metadata, rendered, tags, now))
                 tag_rows.extend((tag, post) for tag in tags)
                 self.known[(author, permlink)] = (
                     post,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -115,6 +115,55 @@ def on_comment(db: sqlite3.Connection, now: int, op: CommentOp) -> None:
     create_post(db, now, op, rendered)
 
 
+INSERT_POST = (
+    "INSERT INTO posts (id, author, permlink, parent_author, parent_permlink, root_author, root_permlink,"
+    " category, depth, title, body, json_metadata, body_html, preview, image, tags, created, updated,"
+    " active, payout_at, sc_trend, sc_hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class NewPost(NamedTuple):
+    """Where a new post or comment sits: itself, its parent, its root, category and depth."""
+
+    author: str
+    permlink: str
+    parent_author: str
+    parent_permlink: str
+    root_author: str
+    root_permlink: str
+    category: str
+    depth: int
+
+
+def post_values(
+    post_id: int | None,
+    at: NewPost,
+    title: str,
+    body: str,
+    json_metadata: str,
+    rendered: Any,
+    tags: list[str],
+    now: int,
+) -> tuple[Any, ...]:
+    """INSERT_POST's values for a new post (post_id None lets the database number it)."""
+    return (
+        post_id,
+        *at,
+        title,
+        body,
+        json_metadata,
+        rendered.html,
+        rendered.text,
+        rendered.image,
+        orjson.dumps(tags).decode(),
+        now,
+        now,
+        now,
+        now + CASHOUT_SECONDS,
+        *scores(0, now, at.depth),
+    )
+
+
 def create_post(db: sqlite3.Connection, now: int, op: CommentOp, rendered: Any) -> None:
     parent = None
     if op.parent_author:
@@ -126,33 +175,10 @@ def create_post(db: sqlite3.Connection, now: int, op: CommentOp, rendered: Any) 
     category = parent[3] if parent else op.parent_permlink
     depth = parent[4] + 1 if parent else 0
     tags = tags_of(category, op.json_metadata)
-    cursor = db.execute(
-        "INSERT INTO posts (author, permlink, parent_author, parent_permlink, root_author, root_permlink,"
-        " category, depth, title, body, json_metadata, body_html, preview, image, tags, created, updated,"
-        " active, payout_at, sc_trend, sc_hot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            op.author,
-            op.permlink,
-            op.parent_author,
-            op.parent_permlink,
-            root_author,
-            root_permlink,
-            category,
-            depth,
-            op.title,
-            op.body,
-            op.json_metadata,
-            rendered.html,
-            rendered.text,
-            rendered.image,
-            orjson.dumps(tags).decode(),
-            now,
-            now,
-            now,
-            now + CASHOUT_SECONDS,
-            *scores(0, now, depth),
-        ),
+    row = NewPost(
+        op.author, op.permlink, op.parent_author, op.parent_permlink, root_author, root_permlink, category, depth
     )
+    cursor = db.execute(INSERT_POST, post_values(None, row, op.title, op.body, op.json_metadata, rendered, tags, now))
     new_id = int(cursor.lastrowid or 0)
     write_tags(db, new_id, tags)
     if depth == 0:
