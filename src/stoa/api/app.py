@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from ..chain.node import Node
+from ..web.site import http_error, site_routes
 from . import broadcast, condenser, database, debug, discussions, notifications, rewards, social
 from .jsonrpc import Dispatcher
 from .reads import ChainReader
@@ -27,4 +29,14 @@ def build_dispatcher(node: Node) -> Dispatcher:
 
 
 def node_app(node: Node) -> Starlette:
-    return make_app(build_dispatcher(node))
+    """JSON-RPC on POST /, its method list on GET /api, and the web site on every other GET."""
+    api = make_app(build_dispatcher(node))
+    routes = [
+        Route("/api", route.endpoint, methods=["GET"]) if "GET" in (route.methods or ()) else route
+        for route in api.routes
+        if isinstance(route, Route)
+    ]
+    return Starlette(
+        routes=[*routes, *site_routes(ChainReader(node))],
+        exception_handlers={404: http_error, 405: http_error},
+    )

@@ -1,0 +1,1 @@
+"""The Steemit-style web site: server-rendered, read-only pages over the API's query layer (issue 6)."""
