@@ -98,16 +98,18 @@ def bad_query(request: Request, allowed: dict[str, tuple[str, ...]]) -> dict[str
 
 
 def with_body_html(db: Any, posts: list[dict[str, Any]]) -> None:
-    """Add the index's sanitized HTML and net vote count to bridge posts (the only markup rendered raw)."""
+    """Add the index's sanitized HTML (the only markup rendered raw), its plain-text preview and the net
+    vote count to bridge posts."""
     ids = [post["post_id"] for post in posts]
     if not ids:
         return
     marks = ",".join("?" * len(ids))
     rows = {
-        row[0]: row[1:] for row in db.execute(f"SELECT id, body_html, net_votes FROM posts WHERE id IN ({marks})", ids)
+        row[0]: row[1:]
+        for row in db.execute(f"SELECT id, body_html, preview, net_votes FROM posts WHERE id IN ({marks})", ids)
     }
     for post in posts:
-        post["body_html"], post["net_votes"] = rows[post["post_id"]]
+        post["body_html"], post["preview"], post["net_votes"] = rows[post["post_id"]]
 
 
 def comment_key(sort: str) -> Any:
