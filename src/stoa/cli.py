@@ -19,8 +19,8 @@ from .chain.params import DEV_INIT_MINER_WIF
 from .chain.state import connect
 from .demo import needs_demo, seed
 from .index.ingest import ingest as index_ingest
+from .index.ingest import prepare as prepare_index_tables
 from .index.ingest import rebuild as rebuild_index
-from .index.schema import create as create_index
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
 
@@ -88,7 +88,8 @@ def prepare_index(data_dir: Path) -> None:
     if not (data_dir / GENESIS_FILE).exists():
         raise InitError(f"{data_dir} holds no network; run `stoa init --data-dir {data_dir}` first")
     db = connect(data_dir / "state.db")
-    create_index(db)
+    if prepare_index_tables(db):
+        click.echo("The index was written by another version of Stoa; it was derived again from the operations.")
     db.close()
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from stoa.chain.node import Node
 from stoa.chain.state import connect
-from stoa.index.ingest import ingest, rebuild, tags_of
+from stoa.index.ingest import ingest, prepare, rebuild, tags_of
 from stoa.index.schema import INDEX_TABLES
 from stoa.protocol.operations import Comment, CustomJson, DeleteComment, Vote
 
@@ -88,3 +88,20 @@ def test_tags_are_lower_case_unique_and_at_most_eight() -> None:
     metadata = orjson.dumps({"tags": ["A", "#b", "a", *[f"t{i}" for i in range(10)], 5]}).decode()
     assert tags_of("Cat", metadata) == ["cat", "a", "b", "t0", "t1", "t2", "t3", "t4"]
     assert tags_of("cat", "not json") == ["cat"]
+
+
+def test_an_index_of_another_schema_version_is_derived_again(indexed: DevChain) -> None:
+    chain = indexed
+    chain.create_account("alice")
+    post(chain, "alice", "hello", "Hello", tags=["news"])
+    live = snapshot(chain)
+    data_dir = chain.node.data_dir
+    chain.node.stop()
+    db = connect(data_dir / "state.db")
+    assert not prepare(db)  # current: nothing to do
+    db.execute("UPDATE index_meta SET value = 1 WHERE key = 'version'")
+    db.execute("DELETE FROM posts")
+    assert prepare(db)
+    db.close()
+    chain.node = Node(data_dir, block_mode="manual", consumers=[ingest])
+    assert snapshot(chain) == live

@@ -450,4 +450,18 @@ def rebuild(db: sqlite3.Connection, progress: Callable[[int, int], None] | None 
     return last
 
 
+def prepare(db: sqlite3.Connection) -> bool:
+    """Make the index's tables current: when they were written by another version of its schema,
+    derive the whole index again from the recorded operations. Returns True when it rebuilt."""
+    from .schema import VERSION, create, stored_version
+
+    if stored_version(db) in (None, VERSION):
+        create(db)
+        return False
+    db.execute("BEGIN IMMEDIATE")
+    rebuild(db)  # drops the tables and creates them at this version
+    db.execute("COMMIT")
+    return True
+
+
 from . import notifications  # noqa: F401, E402

@@ -80,12 +80,28 @@ FOLLOW_BLOG = 1
 FOLLOW_IGNORE = 2
 
 
+# Raise with every change to the tables: a node finding another version rebuilds the index.
+VERSION = 2
+
+
+def stored_version(db: sqlite3.Connection) -> int | None:
+    """The schema version the index was written with; None for a database without an index."""
+    db.execute("CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+    found = db.execute("SELECT value FROM index_meta WHERE key = 'version'").fetchone()
+    if found is not None:
+        return int(found[0])
+    has_posts = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'posts'").fetchone()
+    return 1 if has_posts else None  # version 1 kept no version row
+
+
 def create(db: sqlite3.Connection) -> None:
     for statement in DDL:
         db.execute(statement)
     from .notifications import create_tables  # here: notifications imports ingest, which imports this module
 
     create_tables(db)
+    db.execute("CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+    db.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES ('version', ?)", (VERSION,))
 
 
 def drop(db: sqlite3.Connection) -> None:
