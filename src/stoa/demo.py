@@ -10,7 +10,7 @@ import orjson
 
 from .chain.node import Node
 from .chain.params import DEV_INIT_MINER_WIF
-from .protocol import Asset, Authority, PrivateKey, SignedTransaction, reference_block
+from .protocol import Asset, PrivateKey, SignedTransaction, reference_block
 from .protocol.operations import (
     AccountCreate,
     Comment,
@@ -74,20 +74,12 @@ def seed(node: Node) -> dict[str, str]:
     init = PrivateKey.from_wif(DEV_INIT_MINER_WIF)
     fee = Asset(node.state.schedule().account_creation_fee, "STEEM")
     for name, about in PEOPLE.items():
-        auths = {role: Authority.single_key(key(name, role).public_key) for role in ("owner", "active", "posting")}
         metadata = orjson.dumps({"profile": {"name": name.title(), "about": about}}).decode()
         push(
             node,
             [
-                AccountCreate(
-                    fee,
-                    "initminer",
-                    name,
-                    auths["owner"],
-                    auths["active"],
-                    auths["posting"],
-                    key(name, "memo").public_key,
-                    metadata,
+                AccountCreate.with_keys(
+                    fee, "initminer", name, lambda role, name=name: key(name, role).public_key, metadata
                 ),
                 Transfer("initminer", name, Asset(1_000_000, "STEEM"), "Welcome to Stoa"),
             ],

@@ -13,11 +13,12 @@ import orjson
 import pytest
 
 from stoa.api.app import build_dispatcher
-from stoa.api.jsonrpc import INVALID_PARAMS, Dispatcher
+from stoa.api.jsonrpc import Dispatcher
 from stoa.protocol.operations import Comment, CustomJson, Vote
 from stoa.protocol.types import format_time
 
 from ..chain.conftest import INIT_KEY, DevChain, indexed_chain, role_key
+from .rpc import call, invalid
 
 WEEK = 7 * 24 * 3600
 
@@ -129,27 +130,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     post("alice", "a2", "news", ["photo"])
     yield World(chain, build_dispatcher(node), created)
     node.stop()
-
-
-def answer(world: World, method: str, params: Any) -> dict[str, Any]:
-    body = world.rpc.handle_body(orjson.dumps({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}))
-    assert body is not None
-    found: dict[str, Any] = orjson.loads(body)
-    return found
-
-
-def call(world: World, method: str, params: Any) -> Any:
-    found = answer(world, method, params)
-    assert "error" not in found, found
-    return found["result"]
-
-
-def invalid(world: World, method: str, params: Any) -> str:
-    """The method must refuse the params as invalid params; the message, for the caller to check."""
-    found = answer(world, method, params)
-    assert found.get("error", {}).get("code") == INVALID_PARAMS, found
-    message: str = found["error"]["message"]
-    return message
 
 
 def refs(posts: list[dict[str, Any]]) -> list[str]:

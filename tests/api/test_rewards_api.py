@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from stoa.api.app import build_dispatcher
-from stoa.api.jsonrpc import INVALID_PARAMS, Dispatcher
+from stoa.api.jsonrpc import Dispatcher
 from stoa.chain.genesis import init_data_dir
 from stoa.chain.node import Node
 from stoa.chain.state import ACCOUNTS
@@ -30,6 +29,7 @@ from stoa.protocol.operations import (
 from stoa.protocol.types import format_time
 
 from ..chain.conftest import DevChain, role_key
+from .rpc import call, invalid
 
 DAY = 24 * 3600
 STEEM_NAI = "@@000000021"
@@ -99,28 +99,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     node.generate_blocks(1200 - chain.state.dgp().head_block_number)
     yield World(chain, build_dispatcher(node), delegated, lowered, requested)
     node.stop()
-
-
-def answer(world: World, method: str, params: Any) -> dict[str, Any]:
-    body = world.rpc.handle_body(orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
-    assert body is not None
-    found: dict[str, Any] = orjson.loads(body)
-    return found
-
-
-def call(world: World, method: str, params: Any) -> Any:
-    found = answer(world, method, params)
-    assert "error" not in found, found
-    return found["result"]
-
-
-def invalid(world: World, method: str, params: Any) -> str:
-    """The method must refuse the params as invalid; the message, for the caller to check."""
-    found = answer(world, method, params)
-    assert "result" not in found, found
-    assert found["error"]["code"] == INVALID_PARAMS, found
-    message: str = found["error"]["message"]
-    return message
 
 
 # --- reward funds and the feed -----------------------------------------------------------------

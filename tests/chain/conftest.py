@@ -17,7 +17,7 @@ from stoa.chain.params import DEV_INIT_MINER_WIF
 from stoa.chain.state import connect
 from stoa.index.ingest import ingest
 from stoa.index.schema import create as create_index
-from stoa.protocol import Asset, Authority, PrivateKey, SignedTransaction, reference_block
+from stoa.protocol import Asset, PrivateKey, SignedTransaction, reference_block
 from stoa.protocol.errors import ProtocolError
 from stoa.protocol.operations import OPERATION, AccountCreate, Operation, Transfer, TransferToVesting
 
@@ -60,19 +60,9 @@ class DevChain:
 
         Returns the VESTS the power-up buys: `vest` at the share price of the head block it is applied
         on. Inflation moves that price every block, so it is the genesis ratio only before block 1."""
-        auths = {role: Authority.single_key(role_key(name, role).public_key) for role in ("owner", "active", "posting")}
         fee = Asset(self.node.genesis.account_creation_fee, "STEEM")
         ops: list[Operation] = [
-            AccountCreate(
-                fee,
-                "initminer",
-                name,
-                auths["owner"],
-                auths["active"],
-                auths["posting"],
-                role_key(name, "memo").public_key,
-                "",
-            ),
+            AccountCreate.with_keys(fee, "initminer", name, lambda role: role_key(name, role).public_key)
         ]
         if steem + vest:
             ops.append(Transfer("initminer", name, Asset(steem + vest, "STEEM"), ""))

@@ -8,7 +8,7 @@ from stoa.chain.evaluators.common import steem_to_vests, vests_to_steem
 from stoa.chain.node import Node
 from stoa.chain.objects import MAX_TIME
 from stoa.chain.state import ACCOUNTS, DELEGATION_EXPIRATIONS, DELEGATIONS, DGP, WITHDRAW_ROUTES
-from stoa.protocol import Asset, Authority, PrivateKey
+from stoa.protocol import Asset, PrivateKey
 from stoa.protocol.operations import (
     AccountCreate,
     AccountWitnessVote,
@@ -41,8 +41,9 @@ def create_accounts(chain: DevChain, *names: str) -> None:
     fee = Asset(chain.node.genesis.account_creation_fee, "STEEM")
     ops = []
     for name in names:
-        auths = [Authority.single_key(role_key(name, role).public_key) for role in ("owner", "active", "posting")]
-        ops.append(AccountCreate(fee, "initminer", name, *auths, role_key(name, "memo").public_key, ""))
+        ops.append(
+            AccountCreate.with_keys(fee, "initminer", name, lambda role, name=name: role_key(name, role).public_key)
+        )
     chain.apply(*ops)
 
 

@@ -7,7 +7,7 @@ import orjson
 from stoa.chain.evaluators.common import steem_to_vests
 from stoa.chain.objects import Witness
 from stoa.chain.state import WITNESS_VOTES
-from stoa.protocol import Asset, Authority, PrivateKey
+from stoa.protocol import Asset, PrivateKey
 from stoa.protocol.asset import Price
 from stoa.protocol.operations import (
     AccountCreate,
@@ -54,8 +54,9 @@ def make_witnesses(chain: DevChain, *names: str) -> None:
     fee = Asset(chain.node.genesis.account_creation_fee, "STEEM")
     ops: list[Operation] = []
     for name in names:
-        auths = [Authority.single_key(role_key(name, role).public_key) for role in ("owner", "active", "posting")]
-        ops.append(AccountCreate(fee, "initminer", name, *auths, role_key(name, "memo").public_key, ""))
+        ops.append(
+            AccountCreate.with_keys(fee, "initminer", name, lambda role, name=name: role_key(name, role).public_key)
+        )
     chain.apply(*ops)
     chain.apply(*(declare(name) for name in names), keys=[key for name in names for key in active(name)])
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Protocol
 
-from ..asset import STEEM, VESTS, require_not_negative, require_symbol
+from ..asset import STEEM, VESTS, Asset, require_not_negative, require_symbol
 from ..authority import Authority
 from ..errors import ProtocolError
 from ..fields import AccountName, AssetField, Bool, Extensions, PublicKeyField, Text
+from ..keys import PublicKey
 from ..rules import validate_account_name, validate_optional_json
 from ..types import Optional
 from .base import Operation, RequiredAuths, active, operation, owner
@@ -53,6 +55,14 @@ class AccountCreate(Operation):
     posting: Authority
     memo_key: PublicKeyField
     json_metadata: Text
+
+    @classmethod
+    def with_keys(
+        cls, fee: Asset, creator: str, name: str, key: Callable[[str], PublicKey], json_metadata: str = ""
+    ) -> AccountCreate:
+        """An account whose owner, active, posting and memo keys are `key(role)`, one key per authority."""
+        owner, active, posting = (Authority.single_key(key(role)) for role in ("owner", "active", "posting"))
+        return cls(fee, creator, name, owner, active, posting, key("memo"), json_metadata)
 
     def validate(self) -> None:
         """account_create_operation::validate."""
