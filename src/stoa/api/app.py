@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from ..chain.node import Node
 from ..web.site import http_error, site_routes
-from . import broadcast, condenser, database, debug, discussions, notifications, rewards, social
+from . import broadcast, communities, condenser, database, debug, discussions, notifications, rewards, social
 from .jsonrpc import Dispatcher
 from .reads import ChainReader
 from .server import make_app
@@ -22,6 +22,7 @@ def build_dispatcher(node: Node) -> Dispatcher:
     social.register(dispatcher, reader)
     notifications.register(dispatcher, reader)
     discussions.register(dispatcher, reader)
+    communities.register(dispatcher, reader)
     broadcast.register(dispatcher, node)
     if node.genesis.dev:
         debug.register(dispatcher, node, reader)

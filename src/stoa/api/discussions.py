@@ -18,11 +18,14 @@ from .shapes import account_json, dgp_json
 from .social import (
     account_param,
     blog_discussions,
+    bridge_query,
     comment_discussions,
     cursor_post,
     discussion,
     discussions,
+    existing_account,
     feed_discussions,
+    observer_param,
     page_limit,
     profile,
     query_object,
@@ -140,26 +143,6 @@ def time_param(value: Any, field: str) -> int | None:
     except ProtocolError as error:
         raise invalid_params(f"{field}: {error.message}") from None
     return moment or None
-
-
-def existing_account(reader: ChainReader, value: Any, field: str = "account") -> str:
-    name = account_param(value, field)
-    if reader.state.account(name) is None:
-        raise invalid_params(f"{field}: account {name!r} does not exist")
-    return name
-
-
-def observer_param(reader: ChainReader, value: Any) -> str | None:
-    return None if value is None or value == "" else existing_account(reader, value, "observer")
-
-
-def bridge_query(params: Any, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    """bridge's named params, refusing names the method does not know."""
-    query = named(params, name)
-    unknown = sorted(set(query) - set(fields))
-    if unknown:
-        raise invalid_params(f"{name} does not take {', '.join(unknown)}; it takes {', '.join(fields)}")
-    return query
 
 
 # --- tags ---------------------------------------------------------------------------------------

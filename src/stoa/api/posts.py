@@ -10,12 +10,15 @@ import orjson
 
 from ..chain.objects import MAX_TIME
 from ..chain.reputation import display_score
+from ..index.communities import MUTED as MUTED_ROLE
+from ..index.communities import ROLE_NAMES
 from ..protocol import Asset
 from ..protocol.asset import SBD
 from ..protocol.types import dump_int_json, format_time
 from .jsonrpc import invalid_params
 
-# The index's own columns, then the chain's payout fields and the author's reputation.
+# The index's own columns, then the chain's payout fields, the author's reputation and, for a post in
+# a community, the community's title and the author's role and title there.
 INDEX_FIELDS = [
     "id",
     "author",
@@ -54,6 +57,9 @@ INDEX_FIELDS = [
     "sc_hot",
     "active_votes",
     "neg_rshares",
+    "community",
+    "is_muted",
+    "is_pinned",
 ]
 CHAIN_FIELDS = {
     "vote_rshares": "COALESCE(c.vote_rshares, 0)",
@@ -65,12 +71,17 @@ CHAIN_FIELDS = {
     "cashout_time": "COALESCE(c.cashout_time, 0)",
     "last_payout": "COALESCE(c.last_payout, 0)",
     "reputation": "COALESCE(r.reputation, 0)",
+    "community_title": "COALESCE(NULLIF(cm.title, ''), p.community)",
+    "author_role": "COALESCE(cr.role, 0)",
+    "author_title": "COALESCE(cr.title, '')",
 }
 FIELDS = [*INDEX_FIELDS, *CHAIN_FIELDS]
 POST_COLUMNS = ", ".join([f"p.{name}" for name in INDEX_FIELDS] + list(CHAIN_FIELDS.values()))
 POST_FROM = (
     "posts p LEFT JOIN comments c ON c.author = p.author AND c.permlink = p.permlink"
     " LEFT JOIN reputations r ON r.account = p.author"
+    " LEFT JOIN communities cm ON cm.name = p.community"
+    " LEFT JOIN community_roles cr ON cr.community = p.community AND cr.account = p.author"
 )
 
 
@@ -226,7 +237,7 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         "active_votes": orjson.Fragment(post["active_votes"]),  # kept ready by the index
         "stats": {
             "hide": post["reputation"] < 0 and post["pending_payout"] < 20,
-            "gray": rep < 1,
+            "gray": rep < 1 or bool(post["is_muted"]) or post["author_role"] == MUTED_ROLE,
             "total_votes": post["total_votes"],
             "flag_weight": max(len(str(abs(negative) // 2)) - 11, 0) if negative else 0,
         },
@@ -235,4 +246,13 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
     if post["depth"] > 0:
         shape["parent_author"] = post["parent_author"]
         shape["parent_permlink"] = post["parent_permlink"]
+    if post["community"]:
+        shape.update(
+            community=post["community"],
+            community_title=post["community_title"],
+            author_role=ROLE_NAMES[post["author_role"]],
+            author_title=post["author_title"],
+        )
+    if post["is_pinned"]:
+        shape["stats"]["is_pinned"] = True
     return shape

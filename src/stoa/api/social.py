@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from ..chain.reputation import display_score
+from ..index.communities import exists
 from ..protocol.rules import account_name_problem
 from ..protocol.types import format_time
 from .jsonrpc import Dispatcher, invalid_params, named, positional
@@ -29,7 +30,15 @@ RANKED = {
         "p.pending_payout",
         "<",
     ),
+    # hivemind's `muted`: muted posts and comments still earning, by pending payout
+    "muted": (
+        "p.is_muted = 1 AND p.is_paidout = 0 AND p.pending_payout > 0",
+        "p.pending_payout DESC, p.id DESC",
+        "p.pending_payout",
+        "<",
+    ),
 }
+PINNED_FIRST = ("trending", "created")
 
 
 def page_limit(value: Any, default: int = 20, maximum: int = MAX_PAGE) -> int:
@@ -45,6 +54,26 @@ def account_param(value: Any, field: str = "account") -> str:
     return value
 
 
+def existing_account(reader: ChainReader, value: Any, field: str = "account") -> str:
+    name = account_param(value, field)
+    if reader.state.account(name) is None:
+        raise invalid_params(f"{field}: account {name!r} does not exist")
+    return name
+
+
+def observer_param(reader: ChainReader, value: Any) -> str | None:
+    return None if value is None or value == "" else existing_account(reader, value, "observer")
+
+
+def bridge_query(params: Any, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    """bridge's named params, refusing names the method does not know."""
+    query = named(params, name)
+    unknown = sorted(set(query) - set(fields))
+    if unknown:
+        raise invalid_params(f"{name} does not take {', '.join(unknown)}; it takes {', '.join(fields)}")
+    return query
+
+
 def cursor_post(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, Any] | None:
     """The post a page starts from, if the caller gave one."""
     if not author and not permlink:
@@ -53,22 +82,77 @@ def cursor_post(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str,
 
 
 def ranked(
-    db: sqlite3.Connection, sort: str, tag: str, start: dict[str, Any] | None, limit: int, inclusive: bool
+    db: sqlite3.Connection,
+    sort: str,
+    tag: str,
+    start: dict[str, Any] | None,
+    limit: int,
+    inclusive: bool,
+    observer: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Posts ranked by `sort`, optionally in a tag, from (and excluding or including) a start post."""
+    """Posts ranked by `sort` from (and excluding or including) a start post, in a tag, a community
+    (`hive-NNNNN`: its pinned posts first for trending and created) or the observer's communities
+    (`my`). Muted posts show only in the `muted` sort; authors the observer ignores not at all."""
     if sort not in RANKED:
         raise invalid_params(f"sort must be one of {', '.join(RANKED)}, got {sort!r}")
     where, order, key, compare = RANKED[sort]
-    params: list[Any] = []
-    if tag and tag != "all":
-        where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
-        params.append(tag)
+    scope, params = post_scope(db, tag, observer)
+    where += scope + ("" if sort == "muted" else " AND p.is_muted = 0")
+    pinned: list[dict[str, Any]] = []
+    if sort in PINNED_FIRST and community_exists(db, tag):
+        pinned, start = pinned_first(db, scope, params, start, limit, inclusive)
+        where += " AND p.is_pinned = 0"
     if start is not None:
         value = start[key.split(".")[1]]
         op = "<=" if inclusive else "<"
         where += f" AND ({key} {compare} ? OR ({key} = ? AND p.id {op} ?))"
         params += [value, value, start["id"]]
-    return fetch_posts(db, where, tuple(params), order, limit)
+    return (pinned + fetch_posts(db, where, tuple(params), order, limit))[:limit]
+
+
+def post_scope(db: sqlite3.Connection, tag: str, observer: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its params) choosing a ranked list's posts by tag and observer."""
+    where, params = "", []
+    if tag == "my":
+        if observer is None:
+            raise invalid_params("tag 'my' lists the observer's communities: an observer is required")
+        where += " AND p.community IN (SELECT community FROM community_subscriptions WHERE account = ?)"
+        params.append(observer)
+    elif community_exists(db, tag):
+        where += " AND p.community = ?"
+        params.append(tag)
+    elif tag and tag != "all":
+        where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
+        params.append(tag)
+    if observer is not None:
+        where += " AND p.author NOT IN (SELECT following FROM follows WHERE follower = ? AND state = 2)"
+        params.append(observer)
+    return where, params
+
+
+def community_exists(db: sqlite3.Connection, name: str) -> bool:
+    return name.startswith("hive-") and exists(db, name)
+
+
+def pinned_first(
+    db: sqlite3.Connection,
+    scope: str,
+    params: list[Any],
+    start: dict[str, Any] | None,
+    limit: int,
+    inclusive: bool,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A community's pinned posts (newest first) that lead a page, and where the ranked rest starts:
+    a page starting at a pinned post goes on with the pinned after it, then the rest from the top."""
+    pinned = fetch_posts(
+        db, "p.depth = 0 AND p.is_muted = 0 AND p.is_pinned = 1" + scope, tuple(params), "p.id DESC", MAX_PAGE
+    )
+    if start is None:
+        return pinned, None
+    ids = [post["id"] for post in pinned]
+    if start["id"] not in ids:
+        return [], start
+    return pinned[ids.index(start["id"]) + (0 if inclusive else 1) :][:limit], None
 
 
 def blog(
@@ -319,6 +403,7 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
                 cursor_post(db(), q.get("start_author"), q.get("start_permlink")),
                 page_limit(q.get("limit")),
                 False,
+                observer_param(reader, q.get("observer")),
             )
         ],
     )

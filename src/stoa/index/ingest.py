@@ -464,4 +464,4 @@ def prepare(db: sqlite3.Connection) -> bool:
     return True
 
 
-from . import notifications  # noqa: F401, E402
+from . import communities, notifications  # noqa: F401, E402

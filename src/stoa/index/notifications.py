@@ -71,8 +71,10 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS notifications (
         id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL, score INTEGER NOT NULL,
         created INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, post_author TEXT NOT NULL DEFAULT '',
-        post_permlink TEXT NOT NULL DEFAULT '', payload TEXT NOT NULL DEFAULT '{}')""",
+        post_permlink TEXT NOT NULL DEFAULT '', payload TEXT NOT NULL DEFAULT '{}',
+        community TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS notifications_dst ON notifications (dst, id)",
+    "CREATE INDEX IF NOT EXISTS notifications_community ON notifications (community, id) WHERE community != ''",
     "CREATE INDEX IF NOT EXISTS notifications_post ON notifications (post_author, post_permlink, type, dst)",
     # setLastRead marks
     "CREATE TABLE IF NOT EXISTS notification_reads (account TEXT PRIMARY KEY, lastread INTEGER NOT NULL)",
@@ -226,15 +228,28 @@ def notify(
     dst: str,
     post: tuple[str, str] = ("", ""),
     payload: dict[str, Any] | None = None,
+    community: str = "",
 ) -> None:
-    """Store one notification, numbered after the block's others."""
+    """Store one notification, numbered after the block's others (`community` for the community ones)."""
     base = now << ID_SHIFT
     last = db.execute("SELECT MAX(id) FROM notifications WHERE id >= ?", (base,)).fetchone()[0]
     seq = 0 if last is None else int(last) - base + 1
     db.execute(
-        "INSERT INTO notifications (id, seq, type, score, created, src, dst, post_author, post_permlink, payload)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (base + seq, seq, kind, score, now, src, dst, post[0], post[1], orjson.dumps(payload or {}).decode()),
+        "INSERT INTO notifications (id, seq, type, score, created, src, dst, post_author, post_permlink, payload,"
+        " community) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            base + seq,
+            seq,
+            kind,
+            score,
+            now,
+            src,
+            dst,
+            post[0],
+            post[1],
+            orjson.dumps(payload or {}).decode(),
+            community,
+        ),
     )
 
 
@@ -268,13 +283,21 @@ def account_exists(db: sqlite3.Connection, name: str) -> bool:
     return db.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone() is not None
 
 
-def on_comment(db: sqlite3.Connection, now: int, op: CommentOp) -> None:
-    """A new post or reply: `reply` / `reply_comment` to the parent's author, `mention` to whom it names."""
+def created_now(db: sqlite3.Connection, now: int, op: CommentOp) -> tuple[int, int] | None:
+    """(id, depth) of the post a comment operation created in this block; None for an edit (posts keep
+    their creation time) or a comment the index did not take."""
     row = db.execute(
-        "SELECT created, depth FROM posts WHERE author = ? AND permlink = ?", (op.author, op.permlink)
+        "SELECT id, created, depth FROM posts WHERE author = ? AND permlink = ?", (op.author, op.permlink)
     ).fetchone()
-    if row is None or row[0] != now:
-        return  # an edit (posts keep their creation time), or nothing the index took
+    return None if row is None or row[1] != now else (int(row[0]), int(row[2]))
+
+
+def on_comment(db: sqlite3.Connection, now: int, op: CommentOp) -> None:
+    """A new post or reply: `reply` / `reply_comment` to the parent's author, `mention` to whom it names.
+    Edits notify nobody, so a mention is notified once, when the post is written."""
+    row = created_now(db, now, op)
+    if row is None:
+        return
     post = (op.author, op.permlink)
     score = source_score(db, op.author)
     if score <= 0:

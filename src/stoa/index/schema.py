@@ -1,5 +1,7 @@
 """The social index's tables: posts with their rendered HTML, tags, votes, follows, reblogs, blogs.
 
+(The notification and community tables are created here too; their modules define them.)
+
 They live in the node's database but outside consensus (not in the state digest); everything in
 them is derived from applied operations, so `stoa index rebuild` can always recreate them.
 """
@@ -28,6 +30,7 @@ DDL = [
         allow_curation_rewards INTEGER NOT NULL DEFAULT 1, beneficiaries TEXT NOT NULL DEFAULT '[]',
         reblogs INTEGER NOT NULL DEFAULT 0,
         active_votes TEXT NOT NULL DEFAULT '[]', neg_rshares INTEGER NOT NULL DEFAULT 0,
+        community TEXT, is_muted INTEGER NOT NULL DEFAULT 0, is_pinned INTEGER NOT NULL DEFAULT 0,
         UNIQUE (author, permlink))""",
     "CREATE INDEX IF NOT EXISTS posts_parent ON posts (parent_author, parent_permlink, id)",
     "CREATE INDEX IF NOT EXISTS posts_root ON posts (root_author, root_permlink, id)",
@@ -36,6 +39,8 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS posts_hot ON posts (depth, is_paidout, sc_hot DESC, id DESC)",
     "CREATE INDEX IF NOT EXISTS posts_author ON posts (author, depth, created DESC, id DESC)",
     "CREATE INDEX IF NOT EXISTS posts_payout ON posts (is_paidout, payout_at, id)",
+    "CREATE INDEX IF NOT EXISTS posts_community ON posts (community, depth, created DESC, id DESC)"
+    " WHERE community IS NOT NULL",
     """CREATE TABLE IF NOT EXISTS post_tags (
         tag TEXT NOT NULL, post_id INTEGER NOT NULL, PRIMARY KEY (tag, post_id))""",
     "CREATE INDEX IF NOT EXISTS post_tags_post ON post_tags (post_id)",
@@ -73,6 +78,10 @@ INDEX_TABLES = (
     "notification_reputations",
     "notification_votes",
     "notification_progress",
+    "communities",
+    "community_roles",
+    "community_subscriptions",
+    "community_flags",
 )
 
 FOLLOW_NONE = 0
@@ -81,7 +90,7 @@ FOLLOW_IGNORE = 2
 
 
 # Raise with every change to the tables: a node finding another version rebuilds the index.
-VERSION = 2
+VERSION = 3
 
 
 def stored_version(db: sqlite3.Connection) -> int | None:
@@ -97,9 +106,12 @@ def stored_version(db: sqlite3.Connection) -> int | None:
 def create(db: sqlite3.Connection) -> None:
     for statement in DDL:
         db.execute(statement)
-    from .notifications import create_tables  # here: notifications imports ingest, which imports this module
+    # here: these modules import ingest, which imports this module
+    from .communities import create_tables as create_community_tables
+    from .notifications import create_tables
 
     create_tables(db)
+    create_community_tables(db)
     db.execute("CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
     db.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES ('version', ?)", (VERSION,))
 
