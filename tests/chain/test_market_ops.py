@@ -1,4 +1,5 @@
-"""The market's operations without matching: orders escrow and refund, conversions wait."""
+"""The market's operations against an empty book: orders escrow and refund, conversions wait (matching:
+test_matching.py)."""
 
 from __future__ import annotations
 
@@ -72,11 +73,12 @@ def test_order_rejections(chain: DevChain) -> None:
     tomorrow = later(chain, DAY)
     rejected(chain, LimitOrderCreate("alice", 1, steem(100_001), sbd(1), False, tomorrow), keys=key, rule="funds")
     error = rejected(chain, LimitOrderCreate("alice", 1, steem(1), sbd(1), True, tomorrow), keys=key, rule="not-filled")
-    assert "cannot be filled" in error.message
+    assert "not filled" in error.message
     rate = Price(steem(2), sbd(1))
-    rejected(chain, LimitOrderCreate2("alice", 1, steem(1), rate, True, tomorrow), keys=key, rule="not-filled")
+    rejected(chain, LimitOrderCreate2("alice", 1, steem(2), rate, True, tomorrow), keys=key, rule="not-filled")
+    rejected(chain, LimitOrderCreate2("alice", 1, steem(1), rate, False, tomorrow), keys=key, rule="rounds-to-zero")
     chain.apply(LimitOrderCreate("alice", 1, steem(1), sbd(1), False, tomorrow), keys=key)
-    rejected(chain, LimitOrderCreate2("alice", 1, steem(1), rate, False, tomorrow), keys=key, rule="duplicate-order")
+    rejected(chain, LimitOrderCreate2("alice", 1, steem(2), rate, False, tomorrow), keys=key, rule="duplicate-order")
     rejected(chain, LimitOrderCancel("alice", 2), keys=key, rule="unknown-order")
 
 

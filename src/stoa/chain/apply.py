@@ -42,6 +42,7 @@ BlockStep = Callable[["ApplyContext"], None]
 # What the chain does itself after a block's transactions, in steemd's order (protocol.md §4.1).
 # The order is consensus: it is written here, not left to the order modules are imported in.
 END_OF_BLOCK_ORDER = (
+    "clear_expired_orders",
     "return_expired_delegations",
     "update_median_feed",
     "update_virtual_supply",

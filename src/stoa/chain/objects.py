@@ -243,6 +243,7 @@ class LimitOrder:
     sell_symbol: str
     price_base: int  # sell_price = base (sell symbol) / quote (the other symbol)
     price_quote: int
+    id: int = 0  # allocation order: among orders at one price the older one is matched first
 
 
 @dataclass(slots=True)

@@ -77,6 +77,16 @@ class FillOrder(VirtualOperation):
     open_pays: AssetField
 
 
+@operation(64, "limit_order_cancelled")
+class LimitOrderCancelled(VirtualOperation):
+    """An order's unsold rest went back to its seller: cancelled, expired, or too small to sell (Hive's
+    operation, which Steem lacks; Stoa numbers it after its last)."""
+
+    seller: AccountName
+    orderid: Uint32
+    amount_back: AssetField
+
+
 @operation(56, "fill_transfer_from_savings")
 class FillTransferFromSavings(VirtualOperation):
     from_: AccountName
