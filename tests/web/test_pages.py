@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from stoa.api.app import node_app
 from stoa.demo import key, push, seed
 from stoa.protocol.operations import Comment, Vote
-from stoa.web.site import relative_time
+from stoa.web.templating import relative_time
 
 from ..chain.conftest import indexed_chain
 
@@ -83,7 +83,7 @@ def test_post_page_shows_the_post_and_its_nested_thread(client: TestClient) -> N
     assert "<strong>self-hosted</strong>" in html  # the sanitized body, rendered as HTML
     assert '<li><a href="/trending/news">news</a></li><li><a href="/trending/stoa">stoa</a></li>' in html
     assert "2 votes" in html
-    assert "Sort:" in html and 'href="?sort=votes#comments"' in html and 'href="?sort=age#comments"' in html
+    assert "Sort:" in html and 'href="?sort=votes#comments"' in html and 'href="?sort=new#comments"' in html
     # carol's reply to bob's reply sits inside bob's comment's list
     bob = html.index('id="@bob/re-welcome-to-stoa"')
     nested = html.index('id="@carol/re-re-welcome-to-stoa"')
@@ -101,7 +101,7 @@ def test_comment_sort_orders(client: TestClient) -> None:
         "bob/re-welcome-to-stoa",
         "alice/re-alice",
     ]
-    assert order(client.get(WELCOME + "?sort=age").text, top) == [
+    assert order(client.get(WELCOME + "?sort=new").text, top) == [
         "alice/re-alice",
         "carol/re-carol",
         "bob/re-welcome-to-stoa",

@@ -1,72 +1,49 @@
-"""Read-only pages (post lists, the post page with its thread, profiles) rendered with Jinja2.
+"""The site's routes: lists, tags, the post page, profiles with their tabs, the wallet, the editor and
+login pages, JSON variants and the editor's preview, each read through the API's query layer.
 
-Every read goes through the API's query helpers (`stoa.api.posts`, `stoa.api.social`) on the
-ChainReader's per-thread read-only connection; nothing here writes.
+Pages are rendered on the server and read without JavaScript; every write is a transaction the
+browser signs (static/stoa.js) and broadcasts to the JSON-RPC endpoint on POST /.
 """
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
-from pathlib import Path
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..api.discussions import legacy_account, trending_tags
 from ..api.jsonrpc import RpcError
+from ..api.notifications import account_notifications
 from ..api.posts import bridge_post, fetch_posts
 from ..api.reads import ChainReader
-from ..api.social import blog, discussion, profile, ranked
+from ..api.social import account_posts, discussion, followers, profile, ranked
+from ..index.render import render_body
 from ..protocol.rules import account_name_problem
+from . import views, wallet
+from .templating import HERE, env, error_page, render
 
-HERE = Path(__file__).parent
-LIST_SORTS = ("trending", "hot", "created")
-COMMENT_SORTS = ("trending", "votes", "age")
+LIST_SORTS = ("trending", "hot", "created", "payout", "muted")
+SORT_LABELS = {"trending": "Trending", "hot": "Hot", "created": "New", "payout": "Payouts", "muted": "Muted"}
+POST_TABS = ("blog", "posts", "comments", "replies", "payout", "feed")
+PEOPLE_TABS = ("followers", "followed")
+PROFILE_TABS = (*POST_TABS, *PEOPLE_TABS, "notifications", "transfers")
 PAGE_SIZE = 20
 MAX_TAG = 32
-
-env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
-
-
-def relative_time(seconds: int, now: float | None = None) -> str:
-    """ "7 years ago", "3 minutes ago", "just now": the react-intl style condenser shows."""
-    delta = int((time.time() if now is None else now) - seconds)
-    if delta < 45:
-        return "just now" if delta > -45 else "in the future"
-    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3_600), ("minute", 60)):
-        if delta >= size:
-            count = round(delta / size) if unit != "year" else delta // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return f"{delta} seconds ago"
-
-
-def parse_time(text: str) -> int:
-    return int(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp())
-
-
-def when(text: str) -> dict[str, str]:
-    """A post time (chain format, UTC) as its relative text and full date for a tooltip."""
-    seconds = parse_time(text)
-    return {
-        "ago": relative_time(seconds),
-        "full": datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-    }
-
-
-def rep(value: float) -> int:
-    return int(value)
-
-
-def money(value: float) -> str:
-    return f"${value:,.2f}"
-
-
-env.filters.update(when=when, rep=rep, money=money)
+MAX_PREVIEW = 65_536
+MUTED = "p.depth = 0 AND p.is_paidout = 0 AND (p.net_rshares < 0 OR COALESCE(r.reputation, 0) < 0)"
+NODE_MODULES = HERE / "js" / "node_modules"
+VENDOR = {  # the browser scripts `make` installs with npm (js/package.json)
+    "regenerator-runtime.js": NODE_MODULES / "regenerator-runtime" / "runtime.js",
+    "dsteem.js": NODE_MODULES / "dsteem" / "dist" / "dsteem.js",
+}
+env.filters.update(voters=views.voters, can_delete=views.can_delete)
 
 
 class PageError(Exception):
@@ -76,66 +53,44 @@ class PageError(Exception):
         self.message = message
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(env.get_template(name).render(**context), status_code=status)
-
-
-def error_page(status: int, message: str) -> HTMLResponse:
-    title = {400: "Bad request", 404: "Page not found", 405: "Method not allowed"}.get(status, "Error")
-    return render("error.html", status=status, title=title, status_code=status, message=message)
-
-
-def bad_query(request: Request, allowed: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """The query string's known keys, each checked against its allowed values; anything else is a 400."""
+def bad_query(request: Request, allowed: dict[str, tuple[str, ...] | None]) -> dict[str, str]:
+    """The query string's known keys, each once and (when listed) one of its allowed values; anything
+    else is a 400."""
     values: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key not in allowed:
             raise PageError(400, f"unknown query parameter {key!r}")
-        if key in values or value not in allowed[key]:
-            raise PageError(400, f"{key} must be one of {', '.join(allowed[key])}")
+        choices = allowed[key]
+        if key in values or (choices is not None and value not in choices):
+            raise PageError(400, f"{key} must be given once" + (f", one of {', '.join(choices)}" if choices else ""))
         values[key] = value
     return values
 
 
-def with_body_html(db: Any, posts: list[dict[str, Any]]) -> None:
-    """Add the index's sanitized HTML (the only markup rendered raw), its plain-text preview and the net
-    vote count to bridge posts."""
-    ids = [post["post_id"] for post in posts]
-    if not ids:
-        return
-    marks = ",".join("?" * len(ids))
-    rows = {
-        row[0]: row[1:]
-        for row in db.execute(f"SELECT id, body_html, preview, net_votes FROM posts WHERE id IN ({marks})", ids)
-    }
-    for post in posts:
-        post["body_html"], post["preview"], post["net_votes"] = rows[post["post_id"]]
-
-
-def comment_key(sort: str) -> Any:
-    if sort == "votes":
-        return lambda p: (-p["net_votes"], -parse_time(p["created"]))
-    if sort == "age":
-        return lambda p: (p["stats"]["gray"], -parse_time(p["created"]), -p["post_id"])
-    return lambda p: (p["stats"]["gray"], -int(p["net_rshares"]), -p["payout"], p["post_id"])
-
-
-def thread_tree(thread: dict[str, dict[str, Any]], key: str, sort: str) -> list[dict[str, Any]]:
-    """The replies of `key`, each with its own sorted replies under "children", at every depth."""
-    children = sorted((thread[k] for k in thread[key]["replies"]), key=comment_key(sort))
-    return [
-        {"post": child, "children": thread_tree(thread, f"{child['author']}/{child['permlink']}", sort)}
-        for child in children
-    ]
+def checked_name(name: str) -> str:
+    if account_name_problem(name) is not None:
+        raise PageError(404, f"no such account @{name}")
+    return name
 
 
 class Site:
     def __init__(self, reader: ChainReader) -> None:
         self.reader = reader
+        self.network = {"chain_id": reader.node.chain_id.hex(), "prefix": "STM"}
 
     @property
-    def db(self) -> Any:
+    def db(self) -> sqlite3.Connection:
         return self.reader.state.db
+
+    def page(self, name: str, **context: Any) -> HTMLResponse:
+        return render(name, network=self.network, **context)
+
+    def bridge_posts(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        posts = [bridge_post(self.db, row) for row in rows]
+        views.add_page_fields(self.db, posts)
+        return posts
+
+    # --- lists --------------------------------------------------------------------------------
 
     def posts_list(self, request: Request) -> Response:
         sort = request.path_params.get("sort", "trending")
@@ -143,81 +98,191 @@ class Site:
         bad_query(request, {})
         if sort not in LIST_SORTS:
             raise PageError(404, f"no such page: /{sort}")
-        if tag:
-            known = self.db.execute("SELECT 1 FROM post_tags WHERE tag = ? LIMIT 1", (tag,)).fetchone()
-            if len(tag) > MAX_TAG or known is None:
-                raise PageError(404, f"no posts tagged #{tag}")
-        db = self.db
-        posts = [bridge_post(db, post) for post in ranked(db, sort, tag, None, PAGE_SIZE, False)]
-        with_body_html(db, posts)
-        return render("list.html", sort=sort, tag=tag, sorts=LIST_SORTS, posts=posts)
+        if tag and (
+            len(tag) > MAX_TAG or self.db.execute("SELECT 1 FROM post_tags WHERE tag = ?", (tag,)).fetchone() is None
+        ):
+            raise PageError(404, f"no posts tagged #{tag}")
+        if sort == "muted":
+            where, params = MUTED, [tag] if tag else []
+            if tag:
+                where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
+            rows = fetch_posts(self.db, where, tuple(params), "p.created DESC, p.id DESC", PAGE_SIZE)
+        else:
+            rows = ranked(self.db, sort, tag, None, PAGE_SIZE, False)
+        return self.page(
+            "list.html", sort=sort, tag=tag, sorts=SORT_LABELS, posts=self.bridge_posts(rows), tags=self.top_tags(12)
+        )
+
+    def top_tags(self, limit: int) -> list[dict[str, Any]]:
+        return trending_tags(self.db, "", limit)
+
+    def tags_page(self, request: Request) -> Response:
+        bad_query(request, {})
+        return self.page("tags.html", tags=self.top_tags(250))
+
+    # --- posts --------------------------------------------------------------------------------
+
+    def find_post(self, author: str, permlink: str) -> dict[str, Any]:
+        checked_name(author)
+        found = fetch_posts(self.db, "p.author = ? AND p.permlink = ?", (author, permlink), "p.id", 1)
+        if not found:
+            raise PageError(404, f"no such post @{author}/{permlink}")
+        return found[0]
 
     def post_page(self, request: Request) -> Response:
         category, author, permlink = (request.path_params[k] for k in ("category", "author", "permlink"))
-        sort = bad_query(request, {"sort": COMMENT_SORTS}).get("sort", "trending")
-        db = self.db
-        if account_name_problem(author) is not None:
-            raise PageError(404, f"no such post @{author}/{permlink}")
-        found = fetch_posts(db, "p.author = ? AND p.permlink = ?", (author, permlink), "p.id", 1)
-        if not found:
-            raise PageError(404, f"no such post @{author}/{permlink}")
-        if found[0]["category"] != category:
-            return RedirectResponse(f"/{found[0]['category']}/@{author}/{permlink}", status_code=301)
-        thread = discussion(db, author, permlink)
-        with_body_html(db, list(thread.values()))
+        if permlink.endswith(".json"):
+            bad_query(request, {})
+            return self.post_json(author, permlink.removesuffix(".json"))
+        sort = bad_query(request, {"sort": views.COMMENT_SORTS}).get("sort", "trending")
+        found = self.find_post(author, permlink)
+        if found["category"] != category:
+            return RedirectResponse(f"/{found['category']}/@{author}/{permlink}", status_code=301)
+        thread = discussion(self.db, author, permlink)
+        views.add_page_fields(self.db, list(thread.values()))
         top = thread[f"{author}/{permlink}"]
-        return render(
+        comments = views.thread_tree(thread, f"{author}/{permlink}", sort)
+        return self.page(
             "post.html",
             post=top,
-            tags=post_tags(top),
-            comments=thread_tree(thread, f"{author}/{permlink}", sort),
+            root=self.root_of(found),
+            tags=views.post_tags(top),
+            comments=comments[: views.FIRST_COMMENTS],
+            more_comments=comments[views.FIRST_COMMENTS :],
             sort=sort,
-            sorts=COMMENT_SORTS,
+            sorts=views.COMMENT_SORTS,
+            payout=self.payout_context(),
         )
+
+    def root_of(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """For a comment's own page: its root post and parent (condenser's "single comment's thread")."""
+        if row["depth"] == 0:
+            return None
+        root = self.find_post(row["root_author"], row["root_permlink"])
+        parent = self.find_post(row["parent_author"], row["parent_permlink"])
+        return {"root": bridge_post(self.db, root), "parent": bridge_post(self.db, parent)}
+
+    def payout_context(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        price = wallet.price_per_steem(self.reader)
+        rate = self.reader.dgp().sbd_print_rate
+        return lambda post: views.payout_lines(post, price, rate)
+
+    def post_json(self, author: str, permlink: str) -> Response:
+        return json_response(bridge_post(self.db, self.find_post(author, permlink)))
+
+    def short_post_url(self, request: Request) -> Response:
+        """/@author/permlink → the post's page under its category (or a profile tab)."""
+        user, rest = request.path_params["user"], request.path_params["rest"]
+        if rest in PROFILE_TABS:
+            return self.user_page(request)
+        bad_query(request, {})
+        found = self.find_post(user, rest)
+        return RedirectResponse(f"/{found['category']}/@{user}/{rest}", status_code=301)
+
+    # --- accounts -----------------------------------------------------------------------------
 
     def user_page(self, request: Request) -> Response:
         user = request.path_params["user"]
+        tab = request.path_params.get("rest", "blog")
+        if user.endswith(".json") and "rest" not in request.path_params:
+            bad_query(request, {})
+            return json_response({"user": self.account_json(user.removesuffix(".json"))})
         bad_query(request, {})
-        if account_name_problem(user) is not None or self.reader.state.account(user) is None:
+        if self.reader.state.account(checked_name(user)) is None:
             raise PageError(404, f"no such account @{user}")
-        db = self.db
-        person = profile(self.reader, user)
-        entries = [bridge_post(db, post) for _, _, post in blog(db, user, None, PAGE_SIZE)]
-        with_body_html(db, entries)
-        fields = person["metadata"]["profile"]
-        return render(
-            "profile.html",
-            person=person,
-            display_name=str(fields.get("name") or user),
-            about=str(fields.get("about") or ""),
-            posts=entries,
-        )
+        context: dict[str, Any] = {"person": profile(self.reader, user), "tab": tab, "tabs": PROFILE_TABS}
+        fields = context["person"]["metadata"]["profile"]
+        context.update(display_name=str(fields.get("name") or user), about=str(fields.get("about") or ""))
+        if tab == "transfers":
+            return self.wallet_page(user, context)
+        if tab in PEOPLE_TABS:
+            rows = followers(self.db, user, "", "blog", 1000, tab == "followed")
+            context["people"] = [row["follower" if tab == "followers" else "following"] for row in rows]
+        elif tab == "notifications":
+            context["notifications"] = account_notifications(self.reader, {"account": user, "limit": 50})
+        else:
+            query = {"account": user, "sort": tab, "limit": PAGE_SIZE}
+            context["posts"] = account_posts(self.db, query)
+            views.add_page_fields(self.db, context["posts"])
+        return self.page("profile.html", **context)
+
+    def account_json(self, name: str) -> dict[str, Any]:
+        if self.reader.state.account(checked_name(name)) is None:
+            raise PageError(404, f"no such account @{name}")
+        return legacy_account(self.reader, name)
+
+    def wallet_page(self, user: str, context: dict[str, Any]) -> Response:
+        account = self.reader.state.account(user)
+        assert account is not None
+        context.update(money=wallet.figures(self.reader, account), history=wallet.history(self.reader, user))
+        return self.page("wallet.html", **context)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def editor(self, request: Request) -> Response:
+        query = bad_query(request, {"edit": None})
+        editing = None
+        if "edit" in query:
+            author, _, permlink = query["edit"].removeprefix("@").partition("/")
+            if not permlink or account_name_problem(author) is not None:
+                raise PageError(400, "edit must name a post as author/permlink")
+            editing = bridge_post(self.db, self.find_post(author, permlink))
+        return self.page("submit.html", editing=editing, tags=views.post_tags(editing) if editing else [])
+
+    def login(self, request: Request) -> Response:
+        bad_query(request, {})
+        return self.page("login.html")
+
+    async def preview(self, request: Request) -> Response:
+        """The editor's live preview: the body rendered by the index's own sanitizer (nothing stored)."""
+        body = await request.body()
+        if len(body) > MAX_PREVIEW:
+            return HTMLResponse("the body is too long to preview", status_code=413)
+        try:
+            text = body.decode()
+        except UnicodeDecodeError:
+            return HTMLResponse("the body must be UTF-8", status_code=400)
+        return HTMLResponse(render_body(text).html)
 
     def routes(self) -> list[BaseRoute]:
         return [
+            Route("/static/vendor/{name}", vendor_script, methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
             Route("/", guarded(self.posts_list), methods=["GET"]),
+            Route("/tags", guarded(self.tags_page), methods=["GET"]),
+            Route("/submit.html", guarded(self.editor), methods=["GET"]),
+            Route("/login.html", guarded(self.login), methods=["GET"]),
+            Route("/preview", self.preview, methods=["POST"]),
             Route("/@{user}", guarded(self.user_page), methods=["GET"]),
+            Route("/@{user}/{rest}", guarded(self.short_post_url), methods=["GET"]),
             Route("/{category}/@{author}/{permlink}", guarded(self.post_page), methods=["GET"]),
             Route("/{sort}", guarded(self.posts_list), methods=["GET"]),
             Route("/{sort}/{tag}", guarded(self.posts_list), methods=["GET"]),
         ]
 
 
-def post_tags(post: dict[str, Any]) -> list[str]:
-    tags = post["json_metadata"].get("tags")
-    names = [post["category"]]
-    if isinstance(tags, list):
-        names += [t for t in tags if isinstance(t, str) and t and t not in names]
-    return names[:10]
+def json_response(value: Any) -> Response:
+    return Response(orjson.dumps(value), media_type="application/json")
 
 
-def guarded(handler: Any) -> Any:
+def vendor_script(request: Request) -> Response:
+    """A browser script from the web's npm install, its gzipped copy when there is one and the browser
+    takes it."""
+    path = VENDOR.get(request.path_params["name"])
+    if path is None or not path.exists():
+        return error_page(404, "no such script")
+    packed = path.with_suffix(".js.gz")
+    if "gzip" in request.headers.get("accept-encoding", "") and packed.exists():
+        return FileResponse(packed, media_type="text/javascript", headers={"Content-Encoding": "gzip"})
+    return FileResponse(path, media_type="text/javascript")
+
+
+def guarded(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
     """A sync page handler (run in the thread pool) whose PageErrors and RPC errors become HTML pages."""
 
     def endpoint(request: Request) -> Response:
         try:
-            return handler(request)  # type: ignore[no-any-return]
+            return handler(request)
         except PageError as problem:
             return error_page(problem.status, problem.message)
         except RpcError as problem:

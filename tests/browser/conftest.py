@@ -1,0 +1,139 @@
+"""Browser tests: a real node (`stoa run --demo`, instant blocks) and Debian's chromium driven by
+Playwright, with every request the page makes recorded (and any to a foreign host refused)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+
+from stoa.demo import demo_password
+from stoa.protocol import PrivateKey
+
+from ..integration.conftest import STOA, RunningNode, free_port, init_network
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PEOPLE = ("alice", "bob", "carol")
+
+
+def secrets() -> list[str]:
+    """Every demo password and every key derived from it: none may ever appear in a request."""
+    found = []
+    for name in PEOPLE:
+        password = demo_password(name)
+        found.append(password)
+        for role in ("owner", "active", "posting", "memo"):
+            key = PrivateKey.from_password(name, role, password)
+            found += [key.wif(), key.secret.hex()]
+    return found
+
+
+def start_demo_node(data_dir: Path) -> RunningNode:
+    chain_id = init_network(data_dir)
+    port = free_port()
+    log = open(data_dir / "node.log", "ab")  # noqa: SIM115 (the process owns it)
+    command = [*STOA, "run", "--data-dir", str(data_dir), "--port", str(port), "--block-mode", "instant", "--demo"]
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+    node = RunningNode(data_dir, port, process, chain_id)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"stoa run exited: {(data_dir / 'node.log').read_text()[-2000:]}")
+        try:
+            node.call("condenser_api.get_dynamic_global_properties")
+            return node
+        except (httpx.HTTPError, RuntimeError):
+            time.sleep(0.1)
+    node.stop()
+    pytest.fail("stoa run did not answer within 60 s")
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
+    running = start_demo_node(tmp_path_factory.mktemp("browser") / "net")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Traffic:
+    """What a browser context asked for: every request, the foreign ones (refused) and any dialog."""
+
+    requests: list[Request] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def bodies(self) -> list[str]:
+        return [request.post_data or "" for request in self.requests]
+
+
+def open_context(browser: Browser, node: RunningNode, traffic: Traffic) -> BrowserContext:
+    context = browser.new_context(base_url=node.url.rstrip("/"), viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(15_000)
+
+    def route(handle: Route) -> None:
+        if urlsplit(handle.request.url).netloc == f"127.0.0.1:{node.port}":
+            handle.continue_()
+        else:
+            traffic.foreign.append(handle.request.url)
+            handle.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: traffic.requests.append(request))
+    return context
+
+
+def watch_dialogs(page: Page, traffic: Traffic, accept: bool) -> None:
+    """Record every dialog; confirm() prompts of the site's own actions are accepted when asked."""
+
+    def handle(dialog: Any) -> None:
+        traffic.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", handle)
+
+
+def login(page: Page, name: str, secret: str | None = None) -> None:
+    page.goto("/login.html")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password or private key").fill(secret or demo_password(name))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/@{name}/feed")
+
+
+def advance(node: RunningNode, seconds: int) -> None:
+    """Move block time forward (the chain's posting intervals), without waiting for it."""
+    head = node.call("debug_node_api.debug_get_head_block", {})
+    target = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(parse(head["time"]) + seconds))
+    node.call("debug_node_api.debug_generate_blocks_until", {"head_block_time": target, "generate_sparsely": True})
+
+
+def parse(text: str) -> int:
+    return int(time.mktime(time.strptime(text, "%Y-%m-%dT%H:%M:%S")) - time.timezone)
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
