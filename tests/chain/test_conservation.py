@@ -1,9 +1,10 @@
 """Conservation of STEEM, SBD and VESTS under random operations and time jumps (protocol.md §4).
 
 A hypothesis state machine drives a real dev node (a fresh one per example) with transfers, power
-ups and downs, delegations, savings, posts, replies, votes, comment options, conversions, orders,
-reward claims, feeds, block production and jumps to the next cashout, installment, savings
-withdrawal, conversion or delegation return. After every step the whole state is read back with SQL
+ups and downs, delegations, savings, posts, replies, votes, comment options, conversions, orders
+(crossing at three prices: matched, partly filled, killed, expired, cancelled), reward claims, feeds,
+block production and jumps to the next cashout, installment, savings withdrawal, conversion,
+delegation return or order expiry. After every step the whole state is read back with SQL
 and every unit must be accounted for:
 
   STEEM: Σ accounts (balance + savings_balance + reward_steem_balance + reward_vesting_steem)
@@ -48,6 +49,7 @@ from stoa.protocol.operations import (
     FeedPublish,
     LimitOrderCancel,
     LimitOrderCreate,
+    LimitOrderCreate2,
     SetWithdrawVestingRoute,
     Transfer,
     TransferFromSavings,
@@ -69,6 +71,7 @@ shares = st.one_of(st.integers(min_value=0, max_value=100), st.sampled_from((1, 
 weights = st.sampled_from((10_000, 5_000, 100, 1, 0, -1, -2_500, -10_000))
 request_ids = st.integers(min_value=0, max_value=3)
 extra_seconds = st.sampled_from((0, 3, 60, 3_600, 86_400))
+prices = st.sampled_from((800, 1_000, 1_250))  # per mille of the asset sold
 
 DAY = 86_400
 
@@ -211,14 +214,32 @@ class Economy(RuleBasedStateMachine):
 
     # --- market and SBD -------------------------------------------------------------------------
 
-    @rule(owner=names, symbol=symbols, share=shares, order=request_ids)
-    def limit_order(self, owner: str, symbol: str, share: int, order: int) -> None:
+    @rule(
+        owner=names,
+        symbol=symbols,
+        share=shares,
+        order=request_ids,
+        price=prices,
+        kill=st.booleans(),
+        life=st.sampled_from((30, 3 * DAY)),
+    )
+    def limit_order(self, owner: str, symbol: str, share: int, order: int, price: int, kill: bool, life: int) -> None:
+        """An order at 0.8, 1 or 1.25 of the other asset per unit sold, so that bids and asks cross."""
         held = self.account(owner)
         amount = share_of(held.balance if symbol == "STEEM" else held.sbd_balance, share) or 1
         other = "SBD" if symbol == "STEEM" else "STEEM"
+        expiration = self.chain.state.dgp().time + life
+        receive = Asset(max(amount * price // 1_000, 1), other)
+        self.submit(LimitOrderCreate(owner, order, Asset(amount, symbol), receive, kill, expiration), signer=owner)
+
+    @rule(owner=names, symbol=symbols, share=shares, order=request_ids, price=prices)
+    def limit_order2(self, owner: str, symbol: str, share: int, order: int, price: int) -> None:
+        held = self.account(owner)
+        amount = share_of(held.balance if symbol == "STEEM" else held.sbd_balance, share) or 1
+        other = "SBD" if symbol == "STEEM" else "STEEM"
+        rate = Price(Asset(1_000, symbol), Asset(price, other))
         expiration = self.chain.state.dgp().time + 3 * DAY
-        op = LimitOrderCreate(owner, order, Asset(amount, symbol), Asset(amount, other), False, expiration)
-        self.submit(op, signer=owner)
+        self.submit(LimitOrderCreate2(owner, order, Asset(amount, symbol), rate, False, expiration), signer=owner)
 
     @rule(owner=names, order=request_ids)
     def cancel_order(self, owner: str, order: int) -> None:
@@ -308,7 +329,7 @@ class Economy(RuleBasedStateMachine):
         self.jump("cashout", extra)
 
     @rule(
-        kind=st.sampled_from(("cashout", "withdrawal", "savings", "conversion", "delegation", "any")),
+        kind=st.sampled_from(("cashout", "withdrawal", "savings", "conversion", "delegation", "order", "any")),
         extra=extra_seconds,
     )
     def jump_to_event(self, kind: str, extra: int) -> None:
@@ -324,6 +345,7 @@ class Economy(RuleBasedStateMachine):
             "savings": "SELECT MIN(complete) FROM savings_withdraws",
             "conversion": "SELECT MIN(conversion_date) FROM convert_requests",
             "delegation": "SELECT MIN(expiration) + 3 FROM delegation_expirations",
+            "order": "SELECT MIN(expiration) + 3 FROM limit_orders",
         }
         now = self.chain.state.dgp().time
         target = scalar(self.chain, queries[kind]) if kind in queries else 0
@@ -412,6 +434,17 @@ class Economy(RuleBasedStateMachine):
         assert scalar(chain, "SELECT COUNT(*) FROM savings_withdraws WHERE amount <= 0") == 0
         assert scalar(chain, "SELECT COUNT(*) FROM comment_votes WHERE weight < 0") == 0
         assert scalar(chain, "SELECT COUNT(*) FROM comments WHERE total_vote_weight < 0") == 0
+
+    @invariant()
+    def the_book_is_not_crossed_and_holds_no_dust(self) -> None:
+        """After matching no bid reaches an ask, and every resting order can still buy something."""
+        orders = self.chain.state.db.execute(
+            "SELECT sell_symbol, for_sale, price_base, price_quote FROM limit_orders"
+        ).fetchall()
+        assert all(for_sale * quote // base > 0 for _, for_sale, base, quote in orders)
+        asks = [(base, quote) for symbol, _, base, quote in orders if symbol == "STEEM"]
+        bids = [(base, quote) for symbol, _, base, quote in orders if symbol == "SBD"]
+        assert not [1 for a_base, a_quote in asks for b_base, b_quote in bids if a_base * b_base >= a_quote * b_quote]
 
     @invariant()
     def bookkeeping_counts_match(self) -> None:
