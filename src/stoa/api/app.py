@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from ..chain.node import Node
 from ..web.site import http_error, site_routes
-from . import broadcast, communities, condenser, database, debug, discussions, notifications, rewards, social
+from . import broadcast, communities, condenser, database, debug, discussions, market, notifications, rewards, social
 from .jsonrpc import Dispatcher
 from .reads import ChainReader
 from .server import make_app
@@ -19,6 +19,7 @@ def build_dispatcher(node: Node) -> Dispatcher:
     database.register(dispatcher, reader)
     condenser.register(dispatcher, reader)
     rewards.register(dispatcher, reader)
+    market.register(dispatcher, reader)
     social.register(dispatcher, reader)
     notifications.register(dispatcher, reader)
     discussions.register(dispatcher, reader)
