@@ -416,3 +416,21 @@ def test_post_notifications(world: World) -> None:
     assert "does not exist" in invalid(world, method, {"author": "frank", "permlink": "nope"})
     assert "does not exist" in invalid(world, method, {"author": "nobody", "permlink": "f1"})
     assert "unexpected" in invalid(world, method, {"author": "frank", "permlink": "f1", "observer": "bob"})
+
+
+# --- communities in bridge's topics and payout stats --------------------------------------------
+
+
+def test_trending_topics_list_communities_first(world: World) -> None:
+    topics = call(world, "bridge.get_trending_topics", {})
+    assert topics[:2] == [[LAB, "Stoa Lab"], [SIDE, SIDE]]
+    assert [LAB, "Stoa Lab"] not in topics[2:] and ["news", "#news"] in topics[2:]
+    assert call(world, "bridge.get_trending_topics", {"limit": 1}) == [[LAB, "Stoa Lab"]]
+
+
+def test_payout_stats_by_community(world: World) -> None:
+    stats = call(world, "bridge.get_payout_stats", {})
+    lab = [item for item in stats["items"] if item[0] == LAB]
+    assert lab == [[LAB, "Stoa Lab", lab[0][2], 5, 4]]  # c1, b1, d1, f1 and the reply re-b1 by four authors
+    assert lab[0][2] > 0 and not any(item[0] == "@bob" for item in stats["items"])  # bob writes only in the lab
+    assert stats["blogs"] == 0 and stats["total"] == round(sum(item[2] for item in stats["items"]), 3)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..protocol.errors import ProtocolError
 from ..protocol.types import dump_int_json, format_time, parse_time
+from .communities import ranked_communities
 from .jsonrpc import Dispatcher, invalid_params, named, positional
 from .posts import condenser_post, fetch_post, fetch_posts, sbd
 from .reads import ChainReader
@@ -447,24 +448,37 @@ def follow_list(reader: ChainReader, query: dict[str, Any]) -> list[dict[str, st
 
 
 def trending_topics(reader: ChainReader, query: dict[str, Any]) -> list[list[str]]:
-    """[tag, "#tag"] of the top trending tags (there are no communities to list first)."""
+    """[name, title] of the top communities by rank, then [tag, "#tag"] of the top trending tags."""
     limit = page_limit(query.get("limit"), 10, MAX_TOPICS)
     observer_param(reader, query.get("observer"))
-    return [[tag["name"], "#" + tag["name"]] for tag in trending_tags(reader.state.db, "", limit)]
+    db = reader.state.db
+    topics = [[row["name"], row["title"] or row["name"]] for row in ranked_communities(db)[:limit]]
+    tags = trending_tags(db, "", limit - len(topics)) if len(topics) < limit else []
+    return topics + [[tag["name"], "#" + tag["name"]] for tag in tags]
+
+
+PAYOUT_ITEMS = (
+    "SELECT p.community, COALESCE(NULLIF(c.title, ''), p.community), SUM(p.pending_payout), COUNT(*),"
+    " COUNT(DISTINCT p.author) FROM posts p LEFT JOIN communities c ON c.name = p.community"
+    " WHERE p.is_paidout = 0 AND p.community IS NOT NULL GROUP BY p.community"
+    " UNION ALL SELECT '@' || author, '@' || author, SUM(pending_payout), COUNT(*), NULL FROM posts"
+    " WHERE is_paidout = 0 AND community IS NULL GROUP BY author ORDER BY 3 DESC, 1 LIMIT ?"
+)
 
 
 def payout_stats(db: sqlite3.Connection, query: dict[str, Any]) -> dict[str, Any]:
-    """hivemind's treemap data: authors by the pending payout of their unpaid posts and comments
-    ([url, label, payout, posts, authors]); with no communities, `blogs` is the whole total."""
+    """hivemind's treemap data ([url, label, payout, posts, authors]): communities, and the authors of
+    unpaid posts and comments outside any, by pending payout; `blogs` is the total outside communities."""
     limit = page_limit(query.get("limit"), MAX_TAGS, MAX_TAGS)
-    rows = db.execute(
-        "SELECT author, SUM(pending_payout), COUNT(*) FROM posts WHERE is_paidout = 0 GROUP BY author"
-        " ORDER BY SUM(pending_payout) DESC, author LIMIT ?",
-        (limit,),
-    )
-    items = [[f"@{author}", f"@{author}", payout / 1000, posts, None] for author, payout, posts in rows]
-    total = int(db.execute("SELECT COALESCE(SUM(pending_payout), 0) FROM posts WHERE is_paidout = 0").fetchone()[0])
-    return {"items": items, "total": total / 1000, "blogs": total / 1000}
+    items = [
+        [url, label, payout / 1000, posts, authors]
+        for url, label, payout, posts, authors in db.execute(PAYOUT_ITEMS, (limit,))
+    ]
+    total, blogs = db.execute(
+        "SELECT COALESCE(SUM(pending_payout), 0), COALESCE(SUM(CASE WHEN community IS NULL THEN pending_payout END), 0)"
+        " FROM posts WHERE is_paidout = 0"
+    ).fetchone()
+    return {"items": items, "total": total / 1000, "blogs": blogs / 1000}
 
 
 # --- registration -------------------------------------------------------------------------------
