@@ -12,9 +12,10 @@ uses: `render.render_body` for the HTML, preview and image, `ingest.tags_of` for
 writes (`TABLES`: posts, post_tags, post_votes, follows, reblogs, blog_entries, profiles) are equal,
 column by column and including post ids and timestamps, to what `ingest.ingest` writes when the same
 operations are applied in blocks at the given times. `tests/index/test_bulk.py` checks this against a
-real node. The notification tables (also in `schema.INDEX_TABLES`, written by the notifications
-follower of ingestion) are left as they are: a bulk-loaded network has no notifications. The covered
-operations are:
+real node. The notification and community tables (also in `schema.INDEX_TABLES`, written by the
+notifications and communities followers of ingestion) are left as they are: a bulk-loaded network has
+no notifications and no communities, so its accounts must not be named `hive-1NNNN` (ingestion would
+make those communities) and its posts stay outside any. The covered operations are:
 
 - account creation (a profiles row; the chain's own `accounts` rows are not the index's to write);
 - a new post or comment (`comment` on a new permlink): the posts row with its rendered HTML, preview,
