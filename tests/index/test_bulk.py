@@ -219,3 +219,14 @@ def test_edits_are_refused(tmp_path: Path) -> None:
         load(db, posts=[row._replace(permlink="other"), row._replace(permlink="other")])
     assert db.execute("SELECT permlink FROM posts").fetchall() == [("hello",)]
     assert not db.in_transaction
+
+
+def test_community_accounts_are_refused(tmp_path: Path) -> None:
+    """Ingestion makes a community of a `hive-1NNNN` account; the loader makes none, so it takes none."""
+    db = connect(tmp_path / "index.db")
+    create(db)
+    with pytest.raises(ValueError, match="hive-100001"):
+        load(db, accounts=[AccountRow("alice", 1_000_000), AccountRow("hive-100001", 1_000_000)])
+    load(db, accounts=[AccountRow("hive-200001", 1_000_000)])  # a type-2 name registers nothing
+    assert db.execute("SELECT account FROM profiles").fetchall() == [("hive-200001",)]
+    assert not db.in_transaction

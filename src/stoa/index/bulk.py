@@ -14,8 +14,8 @@ column by column and including post ids and timestamps, to what `ingest.ingest` 
 operations are applied in blocks at the given times. `tests/index/test_bulk.py` checks this against a
 real node. The notification and community tables (also in `schema.INDEX_TABLES`, written by the
 notifications and communities followers of ingestion) are left as they are: a bulk-loaded network has
-no notifications and no communities, so its accounts must not be named `hive-1NNNN` (ingestion would
-make those communities) and its posts stay outside any. The covered operations are:
+no notifications and no communities, so it refuses accounts named `hive-1NNNN` (ingestion would make
+those communities) and its posts stay outside any. The covered operations are:
 
 - account creation (a profiles row; the chain's own `accounts` rows are not the index's to write);
 - a new post or comment (`comment` on a new permlink): the posts row with its rendered HTML, preview,
@@ -51,6 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
+from .communities import REGISTERS
 from .ingest import INSERT_POST, NewPost, follow_state, post_values, refresh_active_votes, scores, tags_of
 from .render import RenderedBody, render_body
 from .schema import DDL, FOLLOW_NONE, create
@@ -287,6 +288,9 @@ class _Loader:
     def accounts(self, rows: Iterable[tuple[str, int, str]]) -> None:
         """ingest.on_account_created."""
         for batch in _batches(rows, self.batch_size):
+            communities = [name for name, _, _ in batch if REGISTERS.fullmatch(name)]
+            if communities:
+                raise ValueError(f"the bulk loader makes no communities; {communities[0]} would be one")
             with self._transaction():
                 self.db.executemany(
                     "INSERT OR IGNORE INTO profiles (account, created, json_metadata, active) VALUES (?, ?, ?, ?)",
