@@ -50,6 +50,7 @@ def test_community_tables_and_rebuild(indexed: DevChain) -> None:
     post(chain, "alice", "in-lab", ("", LAB))
     post(chain, "bob", "muted-reply", ("alice", "in-lab"))  # bob is muted: his reply is muted at once
     post(chain, LAB, "deleted", ("", LAB))
+    community_op(chain, "alice", "flagPost", {"community": LAB, "account": LAB, "permlink": "deleted", "notes": "x"})
     chain.apply(DeleteComment(LAB, "deleted"), keys=[role_key(LAB, "posting")])
     post(chain, "bob", "elsewhere", ("", "hive-2000001"))  # not a community: a type-2 name registers none
     community_op(chain, "alice", "pinPost", {"community": LAB, "account": "alice", "permlink": "in-lab"})
@@ -65,6 +66,11 @@ def test_community_tables_and_rebuild(indexed: DevChain) -> None:
         ("in-lab", LAB, 0, 1),
         ("muted-reply", LAB, 1, 0),
         ("elsewhere", None, 0, 0),
+    ]
+    assert rows(chain, "SELECT * FROM community_flags") == []  # the flagged post is gone, and its flags
+    # alice pinned her own post and titled herself: nobody is told of what they did themselves
+    assert rows(chain, "SELECT type FROM notifications WHERE dst = 'alice' AND community != '' ORDER BY id") == [
+        ("set_role",)
     ]
     live = snapshot(chain)
     rebuild(chain.state.db)

@@ -14,11 +14,12 @@ after the read model and the notifications (`ingest.FOLLOWERS`).
   ones), `[action, {community, …}]` with hivemind's actions, keys, limits and permission rules
   (`PERMISSIONS`). An invalid one changes nothing; its signer gets an `error` notification saying
   why (hivemind's wording). They are never chain errors: the chain does not read them.
-- **Notifications** (hivemind HEAD's destinations and scores): `set_role` / `set_title` to the account
-  named, `mute_post` / `unmute_post` / `pin_post` / `unpin_post` to the post's author, each scoring 35
-  when that account subscribes to the community and 15 otherwise; `set_props` and `flag_post` to the
-  community's team (mods and up, but not the actor) at 35; `subscribe` to the community account,
-  scored by the subscriber's reputation as follows are; `new_community` and `error` at 35.
+- **Notifications** (hivemind HEAD's destinations and scores; never to the actor): `set_role` /
+  `set_title` to the account named, `mute_post` / `unmute_post` / `pin_post` / `unpin_post` to the
+  post's author, each scoring 35 when that account subscribes to the community and 15 otherwise;
+  `set_props` and `flag_post` to the community's team (mods and up, but not the actor) at 35;
+  `subscribe` to the community account, scored by the subscriber's reputation as follows are;
+  `new_community` and `error` at 35.
 
 Accounts the operations name must be known to the index (created by an operation; the genesis
 accounts are not).
@@ -401,7 +402,10 @@ PERMISSIONS: dict[str, Callable[[sqlite3.Connection, CommunityOp, int], None]] =
 
 
 def tell(db: sqlite3.Connection, now: int, command: CommunityOp, kind: str, dst: str, text_: str = "") -> None:
-    """A role, title or post notification to `dst`: 35 when dst subscribes to the community, else 15."""
+    """A role, title or post notification to `dst`: 35 when dst subscribes to the community, else 15.
+    Nobody is told of what they did themselves (hivemind notifies only src != dst)."""
+    if dst == command.actor:
+        return
     score = SCORE if subscribed(db, command.community, dst) else UNSUBSCRIBED_SCORE
     post = ("", "") if command.post is None else (command.account, command.post[1])
     payload = {"text": text_} if text_ else {}

@@ -221,7 +221,7 @@ def on_delete(db: sqlite3.Connection, now: int, op: DeleteComment) -> None:
 
 def forget_post(db: sqlite3.Connection, post: int) -> None:
     db.execute("DELETE FROM posts WHERE id = ?", (post,))
-    for table in ("post_tags", "post_votes", "reblogs", "blog_entries"):
+    for table in ("post_tags", "post_votes", "reblogs", "blog_entries", "community_flags"):
         db.execute(f"DELETE FROM {table} WHERE post_id = ?", (post,))
 
 
