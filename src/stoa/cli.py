@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ import uvicorn
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .api.app import node_app
-from .chain.genesis import GENESIS_FILE, InitError, init_data_dir
+from .board.badges import CATEGORIES, DEFAULT_POLICY, KINDS
+from .board.run import BoardKeyError, serve
+from .board.send import Settings
+from .chain.genesis import DEV_BOARD_ACCOUNT, GENESIS_FILE, InitError, init_data_dir
 from .chain.node import BLOCK_MODES, Node
 from .chain.params import DEV_INIT_MINER_WIF
 from .chain.state import connect
@@ -105,7 +109,8 @@ def prepare_index(data_dir: Path) -> None:
     help="slot: a block every 3 s; instant: a block as soon as transactions wait; manual: only debug_node_api.",
 )
 @click.option("--demo", is_flag=True, help="On a fresh dev network, first add demo people, posts, votes and follows.")
-def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, demo: bool) -> None:
+@click.option("--board", is_flag=True, help="On a dev network, also start `stoa board` (port: the JSON-RPC port + 5).")
+def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, demo: bool, board: bool) -> None:
     """Run the node: produce blocks and serve the JSON-RPC API until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     node = open_node(data_dir, block_mode)
@@ -120,10 +125,27 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, dem
     if node.genesis.dev:
         click.echo(f"Dev network. Witness {node.witness}, key (owner/active/posting): {DEV_INIT_MINER_WIF}")
     node.start()
+    board_process = start_board(node, data_dir, host, port) if board else None
     try:
         uvicorn.run(node_app(node), host=host, port=port, log_level="warning")
     finally:
+        if board_process is not None:
+            board_process.terminate()
+            board_process.wait(15)
         node.stop()
+
+
+def start_board(node: Node, data_dir: Path, host: str, port: int) -> subprocess.Popen[bytes]:
+    """`stoa board` beside a dev node, as its own process that reaches the node over JSON-RPC only."""
+    if not node.genesis.dev or not node.genesis.board_account:
+        raise click.ClickException(
+            "--board starts the board on dev networks made with a board account (stoa init --dev)"
+        )
+    board_dir, board_port = data_dir / "board", port + 5
+    click.echo(f"Board of Honor: http://{host}:{board_port}/  (@{node.genesis.board_account}, data in {board_dir})")
+    command = ["board", "--node", f"http://{host}:{port}/", "--data-dir", str(board_dir), "--host", host]
+    command += ["--port", str(board_port), "--account", node.genesis.board_account]
+    return subprocess.Popen([sys.executable, "-m", "stoa.cli", *command])
 
 
 def add_demo(node: Node) -> None:
@@ -136,6 +158,85 @@ def add_demo(node: Node) -> None:
     click.echo("Demo accounts (log in with these passwords):")
     for name, password in passwords.items():
         click.echo(f"  @{name:<8} {password}")
+
+
+def vote_policy(
+    context: click.Context | None, parameter: click.Parameter | None, values: tuple[str, ...]
+) -> dict[str, int]:
+    """A click callback: --vote KIND=PERCENT entries over the default policy, as basis points."""
+    policy = dict(DEFAULT_POLICY)
+    for entry in values:
+        name, _, percent = entry.partition("=")
+        if name not in CATEGORIES and name not in KINDS:
+            raise click.BadParameter(f"{name!r} is neither a category ({', '.join(CATEGORIES)}) nor a badge kind")
+        try:
+            weight = round(float(percent) * 100)
+        except ValueError:
+            raise click.BadParameter(f"{entry!r}: the percent after = must be a number") from None
+        if not 0 <= weight <= 10_000:
+            raise click.BadParameter(f"{entry!r}: the percent must be 0 to 100")
+        policy[name] = weight
+    return policy
+
+
+@main.command()
+@click.option(
+    "--node", "node_url", default="http://127.0.0.1:8090/", show_default=True, help="The node's JSON-RPC URL."
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Where the board keeps board.db.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the Board of Honor on.")
+@click.option("--port", type=int, default=8095, show_default=True, help="Port to serve the Board of Honor on.")
+@click.option("--account", default=DEV_BOARD_ACCOUNT, show_default=True, help="The board's account.")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A file holding the account's posting key (WIF); or set STOA_BOARD_KEY. Dev networks need neither.",
+)
+@click.option("--network-name", default="Steemit", show_default=True, help='Replaces "Steemit" in what the bot writes.')
+@click.option("--public-url", help="The board's address as notifications link it (default: http://HOST:PORT).")
+@click.option("--site-url", default="", help="The site's address, for links from the Board of Honor to profiles.")
+@click.option("--horizon-days", type=float, default=7.0, show_default=True, help="Never notify about older history.")
+@click.option(
+    "--vote",
+    multiple=True,
+    callback=vote_policy,
+    metavar="KIND=PERCENT",
+    help="Upvote weight by category (first, self, others, personal) or badge kind; "
+    + ", ".join(f"{name}={weight / 100:g}" for name, weight in DEFAULT_POLICY.items())
+    + " by default.",
+)
+@click.option(
+    "--mana-floor", type=click.FloatRange(0, 100), default=50.0, show_default=True, help="Never vote below this mana %."
+)
+@click.option("--batch-blocks", type=click.IntRange(1), default=1000, show_default=True, help="Blocks per transaction.")
+def board(
+    node_url: str,
+    data_dir: Path,
+    host: str,
+    port: int,
+    account: str,
+    key_file: Path | None,
+    network_name: str,
+    public_url: str | None,
+    site_url: str,
+    horizon_days: float,
+    vote: dict[str, int],
+    mana_floor: float,
+    batch_blocks: int,
+) -> None:
+    """Run the achievements board: follow the node, award badges, notify, and serve the Board of Honor."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    board_url = (public_url or f"http://{host}:{port}").rstrip("/")
+    settings = Settings(account, board_url, network_name, round(horizon_days * 86_400), vote, mana_floor)
+    try:
+        serve(node_url, data_dir, settings, host, port, key_file, batch_blocks, site_url)
+    except (BoardKeyError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
