@@ -16,8 +16,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
 
-from stoa.demo import demo_password
-from stoa.protocol import PrivateKey
+from stoa.demo import demo_password, key
+from stoa.protocol import PrivateKey, SignedTransaction, reference_block
+from stoa.protocol.operations import Operation
+from stoa.protocol.types import parse_time
 
 from ..integration.conftest import STOA, RunningNode, free_port, init_network
 
@@ -124,14 +126,21 @@ def login(page: Page, name: str, secret: str | None = None) -> None:
 
 
 def advance(node: RunningNode, seconds: int) -> None:
-    """Move block time forward (the chain's posting intervals), without waiting for it."""
+    """Move block time forward (past the chain's posting and voting intervals) without waiting."""
     head = node.call("debug_node_api.debug_get_head_block", {})
-    target = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(parse(head["time"]) + seconds))
+    target = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(parse_time(head["time"]) + seconds))
     node.call("debug_node_api.debug_generate_blocks_until", {"head_block_time": target, "generate_sparsely": True})
 
 
-def parse(text: str) -> int:
-    return int(time.mktime(time.strptime(text, "%Y-%m-%dT%H:%M:%S")) - time.timezone)
+def broadcast(node: RunningNode, ops: list[Operation], name: str, role: str = "posting") -> None:
+    """A transaction signed here with a demo key (test setup that needs no browser)."""
+    dgp = node.call("condenser_api.get_dynamic_global_properties")
+    num, prefix = reference_block(bytes.fromhex(dgp["head_block_id"]))
+    tx = SignedTransaction(num, prefix, parse_time(dgp["time"]) + 60, tuple(ops))
+    node.call(
+        "condenser_api.broadcast_transaction_synchronous",
+        [tx.sign([key(name, role)], bytes.fromhex(node.chain_id)).to_json()],
+    )
 
 
 def screenshot(page: Page, name: str) -> None:

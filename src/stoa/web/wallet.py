@@ -33,7 +33,8 @@ HISTORY_SHOWN = 100
 
 def steem_per_vests(reader: ChainReader) -> float:
     dgp = reader.dgp()
-    return dgp.total_vesting_fund_steem / dgp.total_vesting_shares if dgp.total_vesting_shares else 0.0
+    fund, shares = dgp.total_vesting_fund_steem / 1e3, dgp.total_vesting_shares / 1e6
+    return fund / shares if shares else 0.0
 
 
 def price_per_steem(reader: ChainReader) -> float:

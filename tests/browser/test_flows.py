@@ -1,0 +1,250 @@
+"""The site in a real browser against a real node: log in, post, vote, reply, sort, transfer, follow,
+power up; screenshots of the main pages; and no request ever carries a password or a private key.
+
+The tests run in order on one node and share two logged-in readers (alice and bob)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from stoa.protocol.operations import Comment, Vote
+
+from ..integration.conftest import RunningNode
+from .conftest import Traffic, advance, broadcast, login, open_context, screenshot, secrets, watch_dialogs
+
+TRAFFIC: list[Traffic] = []
+POST_TITLE = "Cats of the week"
+BODY = (
+    "Some **bold** words and a picture:\n\n![a cat](https://images.example/cat.png)\n\n"
+    "Thanks @bob for the idea. #caturday"
+)
+
+
+def reader(browser: Browser, node: RunningNode) -> Page:
+    traffic = Traffic()
+    TRAFFIC.append(traffic)
+    page = open_context(browser, node, traffic).new_page()
+    watch_dialogs(page, traffic, accept=True)
+    return page
+
+
+@pytest.fixture(scope="module")
+def alice(browser: Browser, node: RunningNode) -> Iterator[Page]:
+    page = reader(browser, node)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def bob(browser: Browser, node: RunningNode) -> Iterator[Page]:
+    page = reader(browser, node)
+    yield page
+    page.context.close()
+
+
+def status(page: Page) -> str:
+    return page.locator("#status").inner_text()
+
+
+def figure(page: Page, section: str) -> float:
+    """A wallet figure, e.g. '1,000.000 STEEM' → 1000.0."""
+    text = page.locator(f"#{section} .value").first.inner_text()
+    return float(text.split()[0].replace(",", "").lstrip("$"))
+
+
+def post_url(node: RunningNode) -> str:
+    found = node.call("condenser_api.get_discussions_by_created", [{"tag": "photos", "limit": 1}])
+    return str(found[0]["url"])
+
+
+def test_login_with_a_password(alice: Page) -> None:
+    alice.goto("/login.html")
+    alice.get_by_label("Account name").fill("alice")
+    alice.get_by_label("Password or private key").fill("not-the-password")
+    alice.get_by_role("button", name="Log in").click()
+    expect(alice.locator("#status")).to_have_text("Incorrect password or key for this account.")
+    login(alice, "alice")
+    expect(alice.locator("a.me")).to_have_text("@alice")
+    stored = alice.evaluate("() => [sessionStorage.getItem('stoa.session'), localStorage.getItem('stoa.session')]")
+    assert stored[0] is not None and '"name":"alice"' in stored[0] and stored[1] is None
+
+
+def test_write_a_markdown_post_and_find_it(alice: Page, node: RunningNode) -> None:
+    advance(node, 301)  # alice's demo post was within the 5-minute root post interval
+    alice.goto("/submit.html")
+    alice.get_by_label("Title").fill(POST_TITLE)
+    alice.get_by_label("Body (markdown)").fill(BODY)
+    alice.get_by_label("Tags", exact=False).fill("photos pets")
+    expect(alice.locator("#preview strong")).to_have_text("bold")  # the live preview
+    screenshot(alice, "editor")
+    alice.get_by_role("button", name="Post").click()
+    alice.wait_for_url(re.compile(r"/photos/@alice/cats-of-the-week-\d+$"))
+    expect(alice.locator("article.post h1")).to_have_text(POST_TITLE)
+    body = alice.locator("article.post .body").first
+    expect(body.locator("strong")).to_have_text("bold")
+    expect(body.locator('img[src="https://images.example/cat.png"]')).to_have_count(1)
+    expect(body.locator('a[href="/@bob"]')).to_have_text("@bob")
+    expect(body.locator('a[href="/trending/caturday"]')).to_have_text("#caturday")
+    assert alice.evaluate("() => localStorage.getItem('stoa.draft')") is None  # the draft is gone once posted
+    for listing in ("/created", "/created/photos", "/created/caturday"):
+        alice.goto(listing)
+        expect(alice.get_by_role("link", name=POST_TITLE)).to_be_visible()
+
+
+def test_vote_from_another_account(bob: Page, node: RunningNode) -> None:
+    login(bob, "bob")
+    bob.goto(post_url(node))
+    upvote = bob.locator("article.post .vote button.up")
+    expect(upvote).to_have_attribute("aria-label", re.compile(r"^Upvote @alice.cats-of-the-week"))
+    upvote.click()
+    bob.locator("form.vote-form input[type=range]").fill("60")
+    expect(bob.locator("form.vote-form output")).to_have_text("60%")
+    bob.locator("form.vote-form").get_by_role("button", name="Vote").click()
+    expect(bob.locator("article.post details.voters summary")).to_have_text("1 vote")
+    bob.locator("article.post details.voters summary").click()
+    expect(bob.locator("article.post details.voters li")).to_have_text(["+ bob"])
+    author, permlink = post_url(node).split("/@")[1].split("/")
+    votes = node.call("condenser_api.get_active_votes", [author, permlink])
+    assert [(v["voter"], v["percent"]) for v in votes] == [("bob", 6000)]
+
+
+def test_reply(bob: Page, node: RunningNode) -> None:
+    bob.goto(post_url(node))
+    bob.locator("article.post").get_by_role("button", name="Reply").click()
+    bob.get_by_label("Reply").fill("Lovely cats, *truly*.")
+    bob.get_by_role("button", name="Post reply").click()
+    comment = bob.locator("li.comment").first
+    expect(comment.locator(".body em")).to_have_text("truly")
+    expect(comment.locator(".comment-head a.author")).to_have_text("bob")
+
+
+def comment_order(page: Page) -> list[str]:
+    return [
+        name.removeprefix("@").split("/")[0]
+        for name in page.locator("#comments > ul > li.comment").evaluate_all("items => items.map(item => item.id)")
+    ]
+
+
+def test_sort_comments_each_way(bob: Page, node: RunningNode) -> None:
+    url = post_url(node)
+    author, permlink = url.split("/@")[1].split("/")
+    advance(node, 4)
+    broadcast(node, [Comment(author, permlink, "carol", "re-carol-cats", "", "Carol agrees.", "{}")], "carol")
+    advance(node, 4)
+    broadcast(node, [Comment(author, permlink, "alice", "re-alice-cats", "", "Thank you!", "{}")], "alice")
+    bob_reply = node.call("condenser_api.get_content_replies", [author, permlink])[0]["permlink"]
+    broadcast(node, [Vote("carol", "bob", bob_reply, 10000)], "carol")  # bob's reply: the biggest payout
+    broadcast(node, [Vote("alice", "carol", "re-carol-cats", 100)], "alice")  # carol's: the most votes
+    advance(node, 4)
+    broadcast(node, [Vote("bob", "carol", "re-carol-cats", 100)], "bob")
+    bob.goto(url)
+    expect(bob.locator("#comments nav.sort .active")).to_have_text("Trending")
+    assert comment_order(bob) == ["bob", "carol", "alice"]
+    for label, expected in (("Votes", ["carol", "bob", "alice"]), ("Age", ["alice", "carol", "bob"])):
+        bob.locator("#comments nav.sort").get_by_role("link", name=label).click()
+        expect(bob.locator("#comments nav.sort .active")).to_have_text(label)
+        assert comment_order(bob) == expected, label
+    bob.locator("#comments nav.sort").get_by_role("link", name="Trending").click()
+    assert comment_order(bob) == ["bob", "carol", "alice"]
+    screenshot(bob, "post-with-comments")
+
+
+def test_transfer_changes_both_wallets(alice: Page, bob: Page) -> None:
+    bob.goto("/@bob/transfers")
+    bob_before = figure(bob, "steem")
+    alice.goto("/@alice/transfers")
+    alice_before = figure(alice, "steem")
+    alice.locator("#steem").get_by_role("button", name="Transfer").click()
+    form = alice.locator("#transfer-form")
+    form.get_by_label("To").fill("bob")
+    form.get_by_label("Amount").fill("12.345")
+    form.get_by_label("Memo").fill("for the cats")
+    form.get_by_role("button", name="Send").click()
+    expect(alice.locator("table.history")).to_contain_text("Transfer 12.345 STEEM from alice to bob — for the cats")
+    assert figure(alice, "steem") == pytest.approx(alice_before - 12.345)
+    bob.reload()
+    assert figure(bob, "steem") == pytest.approx(bob_before + 12.345)
+    screenshot(alice, "wallet")
+
+
+def test_node_errors_reach_the_reader(alice: Page) -> None:
+    alice.goto("/@alice/transfers")
+    alice.locator("#steem").get_by_role("button", name="Transfer").click()
+    form = alice.locator("#transfer-form")
+    form.get_by_label("To").fill("bob")
+    form.get_by_label("Amount").fill("999999")
+    form.get_by_role("button", name="Send").click()
+    expect(alice.locator("#status.error")).to_contain_text("transfer")
+    assert "Traceback" not in status(alice)
+
+
+def test_power_up_changes_steem_power(alice: Page) -> None:
+    alice.goto("/@alice/transfers")
+    power, steem = figure(alice, "steem-power"), figure(alice, "steem")
+    alice.locator("#steem").get_by_role("button", name="Power Up").click()
+    alice.locator("#power-up-form").get_by_label("Amount of STEEM").fill("100")
+    alice.locator("#power-up-form").get_by_role("button", name="Power Up").click()
+    expect(alice.locator("table.history")).to_contain_text("Power up 100.000 STEEM")
+    assert figure(alice, "steem") == pytest.approx(steem - 100)
+    assert figure(alice, "steem-power") == pytest.approx(power + 100, abs=0.01)
+
+
+def test_follow_and_see_the_feed(alice: Page) -> None:
+    alice.goto("/@alice/feed")
+    expect(alice.get_by_role("link", name="Markets this week")).to_have_count(0)
+    alice.goto("/@bob")
+    alice.locator(".follow").get_by_role("button", name="Follow", exact=True).click()
+    expect(alice.locator(".profile .followers")).to_have_text("2 followers")
+    alice.goto("/@alice/feed")
+    expect(alice.get_by_role("link", name="Markets this week")).to_be_visible()
+    alice.goto("/@alice/followed")
+    expect(alice.locator("ul.people")).to_contain_text("@bob")
+    alice.goto("/@alice")
+    screenshot(alice, "profile")
+
+
+def test_private_key_login_and_role_checks(bob: Page) -> None:
+    from stoa.demo import key
+
+    bob.locator("header").get_by_role("button", name="Log out").click()
+    expect(bob.locator("a.logged-out")).to_be_visible()
+    login(bob, "bob", key("bob", "posting").wif())
+    bob.goto("/@bob/transfers")
+    bob.locator("#steem").get_by_role("button", name="Transfer").click()
+    bob.locator("#transfer-form").get_by_label("To").fill("alice")
+    bob.locator("#transfer-form").get_by_label("Amount").fill("1")
+    bob.locator("#transfer-form").get_by_role("button", name="Send").click()
+    expect(bob.locator("#status")).to_have_text("This needs your active key: log in with your password or active key.")
+    bob.goto("/login.html")
+    bob.get_by_label("Account name").fill("bob")
+    bob.get_by_label("Password or private key").fill(key("bob", "memo").wif())
+    bob.get_by_role("button", name="Log in").click()
+    expect(bob.locator("#status")).to_have_text("Incorrect password or key for this account.")
+
+
+def test_list_page_night_mode_and_keyboard(alice: Page) -> None:
+    alice.goto("/created")
+    alice.keyboard.press("Tab")
+    expect(alice.locator("a.skip")).to_be_focused()
+    alice.get_by_role("button", name="Toggle night mode").focus()
+    alice.keyboard.press("Enter")
+    assert alice.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    alice.reload()
+    assert alice.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    screenshot(alice, "list-night")
+    alice.get_by_role("button", name="Toggle night mode").click()
+    screenshot(alice, "list")
+
+
+def test_no_request_ever_carries_a_password_or_key() -> None:
+    hidden = secrets()
+    requests = [request for traffic in TRAFFIC for request in traffic.requests]
+    assert len(requests) > 50 and any("broadcast_transaction" in (r.post_data or "") for r in requests)
+    for request in requests:
+        sent = (request.post_data or "") + request.url + str(request.headers)
+        assert not [secret for secret in hidden if secret in sent], request.url
+    assert all(not traffic.dialogs or all(d.startswith("confirm") for d in traffic.dialogs) for traffic in TRAFFIC)
