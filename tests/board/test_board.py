@@ -5,6 +5,7 @@ share one chain and one board."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stoa.protocol import PrivateKey
 from stoa.protocol.types import parse_time
@@ -71,3 +72,52 @@ def test_a_payout_earns_the_payout_badge(chain: Chain, board: BoardProcess) -> N
     badges = {badge["id"]: badge for badge in body_json(board.get("/api/badges/alice"))}
     assert badges["payout"]["state"] == "on" and badges["firstpayout"]["state"] == "on"
     assert badges["weekly"]["level"] == 1 and badges["posts"]["level"] == 1 and badges["posts"]["value"] == 7
+
+
+def bot_replies_to(chain: Chain, account: str) -> list[dict[str, Any]]:
+    return [op for op in chain.bot_comments() if op["parent_author"] == account]
+
+
+def test_stop_stops_every_notification_and_start_restarts_them(chain: Chain, board: BoardProcess) -> None:
+    notification = chain.replies_of_bot("alice", "day-6")[-1]["permlink"]
+    chain.post("alice", "re-stop", "Stop!", parent=(BOT, notification))  # also alice's first comment
+    board.settle(chain)
+    confirmations = chain.replies_of_bot("alice", "re-stop")
+    assert len(confirmations) == 1
+    assert "will not send you notifications any more" in confirmations[0]["body"]
+    chain.post("alice", "re-stop-again", "stop", parent=(BOT, notification))
+    chain.post("bob", "bobs-post")
+    chain.vote("alice", "bob", "bobs-post")  # alice's first vote: earned, never announced
+    board.settle(chain)
+    assert chain.replies_of_bot("alice", "re-stop-again") == []  # confirmed once
+    silent = len(bot_replies_to(chain, "alice"))
+    badges = {badge["id"]: badge for badge in body_json(board.get("/api/badges/alice"))}
+    assert badges["firstvote"]["state"] == "on" and badges["firstcomment"]["state"] == "on"
+    assert "replied STOP" in board.get("/@alice").text
+
+    chain.post("alice", "re-start", "START.", parent=(BOT, notification))
+    board.settle(chain)
+    assert "notify you again" in chain.replies_of_bot("alice", "re-start")[0]["body"]
+    assert len(bot_replies_to(chain, "alice")) == silent + 1  # the confirmation, nothing older
+    chain.post("bob", "re-day-6", "Nice week.", parent=("alice", "day-6"))
+    board.settle(chain)
+    latest = chain.replies_of_bot("alice", "day-6")[-1]["body"]
+    assert "You got a First Reply" in latest
+    assert "You made your First Vote" not in latest and "First Comment" not in latest
+
+
+def test_the_board_of_honor_page_images_and_api(board: BoardProcess) -> None:
+    page = board.get("/@alice")
+    assert page.status_code == 200 and "Board of Honor of" in page.text
+    assert "You published a post every day of the week" in page.text and 'src="' + board.url in page.text
+    image = board.get("/badges/weekly-1.svg")
+    assert image.headers["content-type"] == "image/svg+xml" and image.text.startswith("<svg")
+    assert "level 1" in board.get("/@alice/weekly.svg").text
+    assert "not yet" in board.get("/@alice/monthly.svg").text
+    for missing in ("/@a", "/api/badges/NotAName", "/badges/nothing-1.svg", "/badges/weekly-x.svg"):
+        assert board.get(missing).status_code == 404, missing
+    badges = body_json(board.get("/api/badges/alice"))
+    assert {"id", "name", "title", "type", "url", "state"} <= set(badges[0])
+    assert body_json(board.get("/api/badges/nobody")) and all(
+        b["state"] == "off" for b in body_json(board.get("/api/badges/nobody"))
+    )

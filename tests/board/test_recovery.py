@@ -1,0 +1,107 @@
+"""The board under stress: SIGKILL in the middle of a catch-up, bad replies, edited STOP replies, a
+notification whose post was deleted, a bot out of mana, broadcasts the node refuses. Logged, no crash,
+nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from stoa.protocol import PrivateKey
+
+from .conftest import BOT, BoardProcess, Chain
+
+USERS = [f"user{i}" for i in range(24)]
+
+
+def notifications_by_account(chain: Chain) -> Counter[str]:
+    """How many distinct notifications each account was sent (an edit of one is still one)."""
+    permlinks = {(op["parent_author"], op["permlink"]) for op in chain.bot_comments()}
+    return Counter(author for author, permlink in permlinks if permlink.startswith("steemitboard-notify-"))
+
+
+def test_sigkill_in_the_middle_of_a_catch_up_sends_nothing_twice(chain: Chain, tmp_path: Path) -> None:
+    chain.create(*USERS)
+    for user in USERS:
+        chain.post(user, "hello")
+    board = BoardProcess(tmp_path / "board", chain.node.url)
+    board.start("--batch-blocks", "5")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = board.status()
+        if state["sent"] >= 2 and (state["pending"] or state["cursor"] < chain.head()):
+            break
+        time.sleep(0.005)
+    else:
+        pytest.fail(f"never caught the board mid-catch-up: {board.status()}")
+    board.stop(signal.SIGKILL)
+    killed_at = notifications_by_account(chain)
+    assert 0 < sum(killed_at.values()) < len(USERS)
+    board.start("--batch-blocks", "5")
+    board.settle(chain)
+    board.stop()
+    sent = notifications_by_account(chain)
+    assert {user: sent[user] for user in USERS} == dict.fromkeys(USERS, 1)
+    assert "Traceback" not in board.log
+
+
+def test_bad_input_is_logged_and_nothing_is_lost(chain: Chain, tmp_path: Path) -> None:
+    chain.create("carol", "dave")
+    board = BoardProcess(tmp_path / "board", chain.node.url).start()
+    chain.post("carol", "first")
+    board.settle(chain)
+    notification = chain.replies_of_bot("carol", "first")[0]["permlink"]
+
+    chain.post("carol", "re-1", "please STOP sending these", parent=(BOT, notification))
+    chain.post("carol", "re-2", "start", parent=(BOT, notification))
+    board.settle(chain)
+    chain.post("carol", "re-2", "STOP", parent=(BOT, notification))  # an edit: ignored
+    board.settle(chain)
+    assert "neither STOP nor START" in board.log and "edit of reply @carol/re-2" in board.log
+    assert "changes nothing" in board.log
+    assert chain.replies_of_bot("carol", "re-2") == []  # START when opted in: nothing to confirm
+    board.stop()
+
+    # A deleted post: the notification goes to the latest post that still exists.
+    board.start("--batch-blocks", "1")
+    chain.move_to(chain.now() + 301)
+    chain.post("carol", "second")
+    chain.vote("dave", "carol", "first")  # carol's first vote received
+    chain.delete("carol", "second")
+    board.settle(chain)
+    assert "@carol/second was deleted" in board.log
+    assert "You got a First Vote" in chain.replies_of_bot("carol", "first")[-1]["body"]
+    board.stop()
+
+    # Out of mana: the mana floor keeps the upvote back; the notification still goes.
+    board.start("--mana-floor", "100")
+    chain.post("dave", "daves")
+    board.settle(chain)
+    assert "out of mana" in board.log
+    body = chain.replies_of_bot("dave", "daves")[0]["body"]
+    assert "You made your First Post" in body and "I also upvoted" not in body
+    board.stop()
+
+    # The node refuses the broadcasts (a wrong key, as an account out of RC would be refused): logged,
+    # kept, and sent once when the board can broadcast again.
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text(PrivateKey.from_password("x", "posting", "y").wif())
+    board.start("--key-file", str(wrong))
+    chain.vote("carol", "dave", "daves")
+    deadline = time.monotonic() + 30
+    while "could not send" not in board.log and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "not in @steemitboard's posting authority" in board.log and "could not send" in board.log
+    assert board.status()["pending"] == 2  # dave's first vote received, carol's first vote given
+    board.stop()
+    board.start()
+    chain.move_to(chain.now() + 61)
+    board.settle(chain)
+    assert sum("You got a First Vote" in r["body"] for r in chain.replies_of_bot("dave", "daves")) == 1
+    assert sum("You made your First Vote" in r["body"] for r in chain.replies_of_bot("carol", "first")) == 1
+    assert "Traceback" not in board.log
+    board.stop()
