@@ -59,14 +59,14 @@ def compose(db: sqlite3.Connection, now: int, horizon: int) -> int:
     ).fetchall()
     made = 0
     for account, newest in waiting:
-        if opted_out(db, account) or newest < now - horizon:
+        if opted_out(db, account) or newest <= now - horizon:
             db.execute("UPDATE badges SET notification = 0 WHERE account = ? AND notification IS NULL", (account,))
             continue
         if not latest_targets(db, account, 1):
             log.info("@%s earned badges but has no post or comment to reply to: they stay on the board", account)
             db.execute("UPDATE badges SET notification = 0 WHERE account = ? AND notification IS NULL", (account,))
             continue
-        db.execute("UPDATE badges SET notification = 0 WHERE account = ? AND notification IS NULL AND earned < ?",
+        db.execute("UPDATE badges SET notification = 0 WHERE account = ? AND notification IS NULL AND earned <= ?",
                    (account, now - horizon))  # fmt: skip
         row = db.execute(
             "INSERT INTO outbox (account, purpose, permlink, parent_author, parent_permlink, state, created)"

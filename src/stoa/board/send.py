@@ -69,7 +69,7 @@ class Sender:
             settle(self.db, item, "sent", "found on chain (sent before a restart)")
             log.info("@%s/%s was already on chain: not sent again", bot, item.permlink)
             return
-        if item.created < now - self.settings.horizon:
+        if item.created <= now - self.settings.horizon:
             settle(self.db, item, "cancelled", "older than the horizon")
             return
         if not self.choose_parent(item):
@@ -162,8 +162,10 @@ class Sender:
         cashout = parse_time(self.target["cashout_time"])
         if not self.target.get("allow_votes", True) or not now < cashout < now + 30 * 86_400:
             return 0  # paid out (or votes refused): an upvote would change nothing
-        votes = self.rpc.call("condenser_api.get_active_votes", [item.parent_author, item.parent_permlink])
-        if any(vote["voter"] == self.settings.account for vote in votes):
+        found = self.rpc.call(
+            "database_api.find_votes", {"author": item.parent_author, "permlink": item.parent_permlink}
+        )
+        if any(vote["voter"] == self.settings.account for vote in found["votes"]):
             return 0  # one upvote per post
         account = self.rpc.call("condenser_api.get_accounts", [[self.settings.account]])[0]
         reserve = int(self.rpc.call("condenser_api.get_dynamic_global_properties")["vote_power_reserve_rate"])
