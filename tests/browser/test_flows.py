@@ -79,17 +79,26 @@ def test_write_a_markdown_post_and_find_it(alice: Page, node: RunningNode) -> No
     alice.get_by_label("Title").fill(POST_TITLE)
     alice.get_by_label("Body (markdown)").fill(BODY)
     alice.get_by_label("Tags", exact=False).fill("photos pets")
+    alice.get_by_label("Rewards").select_option(label="Power Up 100%")
+    alice.get_by_label("Beneficiaries", exact=False).fill("carol:10")
     expect(alice.locator("#preview strong")).to_have_text("bold")  # the live preview
+    alice.reload()  # the draft was saved as it was typed
+    expect(alice.get_by_label("Title")).to_have_value(POST_TITLE)
+    expect(alice.locator(".draft-note")).to_have_text("Draft restored.")
     screenshot(alice, "editor")
     alice.get_by_role("button", name="Post").click()
     alice.wait_for_url(re.compile(r"/photos/@alice/cats-of-the-week-\d+$"))
-    expect(alice.locator("article.post h1")).to_have_text(POST_TITLE)
+    expect(alice.locator("article.post h1")).to_contain_text(POST_TITLE)
     body = alice.locator("article.post .body").first
     expect(body.locator("strong")).to_have_text("bold")
     expect(body.locator('img[src="https://images.example/cat.png"]')).to_have_count(1)
     expect(body.locator('a[href="/@bob"]')).to_have_text("@bob")
     expect(body.locator('a[href="/trending/caturday"]')).to_have_text("#caturday")
+    alice.locator("article.post .payout-menu summary").click()
+    expect(alice.locator("article.post .payout-menu")).to_contain_text("carol: 10.0%")
+    expect(alice.locator("article.post h1 .powered")).to_have_attribute("title", "Powered Up 100%")
     assert alice.evaluate("() => localStorage.getItem('stoa.draft')") is None  # the draft is gone once posted
+    assert "https://images.example/cat.png" in TRAFFIC[0].foreign  # seen (and refused) by the watch on hosts
     for listing in ("/created", "/created/photos", "/created/caturday"):
         alice.goto(listing)
         expect(alice.get_by_role("link", name=POST_TITLE)).to_be_visible()
