@@ -29,7 +29,7 @@ $(CHROMIUM):
 
 run: $(BIN)/.installed
 	@test -f devnet/genesis.json || $(BIN)/stoa init --data-dir devnet --dev
-	$(BIN)/stoa run --data-dir devnet --demo
+	$(BIN)/stoa run --data-dir devnet --demo --board
 
 test: $(BIN)/.installed $(JS)/node_modules/.installed $(CHROMIUM) lint typecheck pytest
 

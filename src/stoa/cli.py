@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +29,8 @@ from .index.ingest import prepare as prepare_index_tables
 from .index.ingest import rebuild as rebuild_index
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
+
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent dies
 
 
 def emit(value: Any) -> None:
@@ -124,8 +128,8 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, dem
     click.echo(f"JSON-RPC: http://{host}:{port}/  (blocks: {block_mode})")
     if node.genesis.dev:
         click.echo(f"Dev network. Witness {node.witness}, key (owner/active/posting): {DEV_INIT_MINER_WIF}")
+    board_process = start_board(node, data_dir, host, port) if board else None  # before the producer thread
     node.start()
-    board_process = start_board(node, data_dir, host, port) if board else None
     try:
         uvicorn.run(node_app(node), host=host, port=port, log_level="warning")
     finally:
@@ -135,17 +139,23 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, dem
         node.stop()
 
 
-def start_board(node: Node, data_dir: Path, host: str, port: int) -> subprocess.Popen[bytes]:
+def start_board(node: Node, data_dir: Path, host: str, port: int) -> subprocess.Popen[bytes] | None:
     """`stoa board` beside a dev node, as its own process that reaches the node over JSON-RPC only."""
     if not node.genesis.dev or not node.genesis.board_account:
-        raise click.ClickException(
-            "--board starts the board on dev networks made with a board account (stoa init --dev)"
-        )
+        click.echo("No board: its account is in the genesis of dev networks made by this version (stoa init --dev).")
+        return None
     board_dir, board_port = data_dir / "board", port + 5
     click.echo(f"Board of Honor: http://{host}:{board_port}/  (@{node.genesis.board_account}, data in {board_dir})")
     command = ["board", "--node", f"http://{host}:{port}/", "--data-dir", str(board_dir), "--host", host]
     command += ["--port", str(board_port), "--account", node.genesis.board_account]
-    return subprocess.Popen([sys.executable, "-m", "stoa.cli", *command])
+    return subprocess.Popen([sys.executable, "-m", "stoa.cli", *command], preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """In the child before exec: on Linux, SIGTERM when the node's process ends however it ends (uvicorn
+    re-raises the node's SIGTERM, so `run` gets no chance to stop the board itself)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def add_demo(node: Node) -> None:

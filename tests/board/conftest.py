@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,11 @@ class BoardProcess:
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(sig)
-            self.process.wait(15)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.process = None
 
     def settle(self, chain: Chain, timeout: float = 60) -> dict[str, Any]:
@@ -156,6 +160,20 @@ def board(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bo
     process = BoardProcess(tmp_path_factory.mktemp("board"), chain.node.url).start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def new_board(chain: Chain, tmp_path: Path) -> Iterator[Callable[[], BoardProcess]]:
+    """Boards for one test (each with its own database), stopped when the test ends however it ends."""
+    made: list[BoardProcess] = []
+
+    def make() -> BoardProcess:
+        made.append(BoardProcess(tmp_path / f"board{len(made)}", chain.node.url))
+        return made[-1]
+
+    yield make
+    for board in made:
+        board.stop(signal.SIGKILL)
 
 
 def next_monday(moment: int) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,13 @@ def notifications_by_account(chain: Chain) -> Counter[str]:
     return Counter(author for author, permlink in permlinks if permlink.startswith("steemitboard-notify-"))
 
 
-def test_sigkill_in_the_middle_of_a_catch_up_sends_nothing_twice(chain: Chain, tmp_path: Path) -> None:
+def test_sigkill_in_the_middle_of_a_catch_up_sends_nothing_twice(
+    chain: Chain, new_board: Callable[[], BoardProcess]
+) -> None:
     chain.create(*USERS)
     for user in USERS:
         chain.post(user, "hello")
-    board = BoardProcess(tmp_path / "board", chain.node.url)
+    board = new_board()
     board.start("--batch-blocks", "5")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -49,9 +52,11 @@ def test_sigkill_in_the_middle_of_a_catch_up_sends_nothing_twice(chain: Chain, t
     assert "Traceback" not in board.log
 
 
-def test_bad_input_is_logged_and_nothing_is_lost(chain: Chain, tmp_path: Path) -> None:
+def test_bad_input_is_logged_and_nothing_is_lost(
+    chain: Chain, new_board: Callable[[], BoardProcess], tmp_path: Path
+) -> None:
     chain.create("carol", "dave")
-    board = BoardProcess(tmp_path / "board", chain.node.url).start()
+    board = new_board().start()
     chain.post("carol", "first")
     board.settle(chain)
     notification = chain.replies_of_bot("carol", "first")[0]["permlink"]
