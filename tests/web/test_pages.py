@@ -3,51 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from starlette.testclient import TestClient
 
-from stoa.api.app import node_app
-from stoa.demo import key, push, seed
-from stoa.protocol.operations import Comment, Vote
 from stoa.web.templating import relative_time
 
-from ..chain.conftest import indexed_chain
-
-WELCOME = "/news/@alice/welcome-to-stoa"
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    node = indexed_chain(tmp_path_factory.mktemp("web")).node
-    try:
-        seed(node)
-        # Two more top-level replies on alice's post, so each comment order differs:
-        # bob's (oldest) has the most rshares, carol's the most votes, alice's is the newest.
-        push(
-            node,
-            [Comment("alice", "welcome-to-stoa", "carol", "re-carol", "", "Carol was here.", "{}")],
-            key("carol", "posting"),
-        )
-        push(
-            node,
-            [Comment("alice", "welcome-to-stoa", "alice", "re-alice", "", "Thanks all.", "{}")],
-            key("alice", "posting"),
-        )
-        push(node, [Vote("carol", "bob", "re-welcome-to-stoa", 10000)], key("carol", "posting"))
-        push(node, [Vote("alice", "carol", "re-carol", 100)], key("alice", "posting"))
-        push(node, [Vote("bob", "carol", "re-carol", 100)], key("bob", "posting"))
-        title = "<script>alert(1)</script> & friends"
-        push(
-            node,
-            [Comment("", "tests", "carol", "xss", title, "Body <script>alert(2)</script> text", "{}")],
-            key("carol", "posting"),
-        )
-        with TestClient(node_app(node)) as test_client:
-            yield test_client
-    finally:
-        node.stop()
+from .conftest import WELCOME
 
 
 def order(html: str, names: list[str]) -> list[str]:
