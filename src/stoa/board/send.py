@@ -48,7 +48,6 @@ class Sender:
     key: PrivateKey
     settings: Settings
     regeneration: int  # STEEM_VOTING_MANA_REGENERATION_SECONDS
-    target: dict[str, Any] = field(default_factory=dict)  # the comment being replied to, as find_comments shows it
 
     def deliver(self, item: Outgoing, now: int) -> None:
         """Send one outbox row or settle why it will not be sent; a failure is logged and retried later."""
@@ -72,20 +71,21 @@ class Sender:
         if item.created <= now - self.settings.horizon:
             settle(self.db, item, "cancelled", "older than the horizon")
             return
-        if not self.choose_parent(item):
+        target = self.choose_parent(item)
+        if target is None:
             return
-        ops, voted = self.operations(item, now)
+        ops, voted = self.operations(item, now, target)
         try:
             broadcast(self.rpc, self.chain_id, self.key, ops)
         except RpcError as error:
-            if not self.retry(item, ops, voted, now, error):
+            if not self.retry(item, voted, now, error):
                 return
             voted = False
         settle(self.db, item, "sent", "", voted)
         log.info("sent @%s/%s to @%s/%s%s", bot, item.permlink, item.parent_author, item.parent_permlink,
                  " with an upvote" if voted else "")  # fmt: skip
 
-    def retry(self, item: Outgoing, ops: list[Operation], voted: bool, now: int, error: RpcError) -> bool:
+    def retry(self, item: Outgoing, voted: bool, now: int, error: RpcError) -> bool:
         """After a refused broadcast: True when the reply went out after all (or without its upvote)."""
         if self.exists(self.settings.account, item.permlink):
             return True
@@ -115,32 +115,33 @@ class Sender:
         found = self.rpc.call("database_api.find_comments", {"comments": [list(pair) for pair in pairs]})
         return {(c["author"], c["permlink"]): c for c in found["comments"]}
 
-    def choose_parent(self, item: Outgoing) -> bool:
-        """The reply's parent: a confirmation answers the STOP/START reply; a notification goes to the
-        account's latest post (or comment) that still exists. False (settled) when there is none."""
+    def choose_parent(self, item: Outgoing) -> dict[str, Any] | None:
+        """The reply's parent as find_comments shows it: a confirmation answers the STOP/START reply; a
+        notification goes to the account's latest post (or comment) that still exists. None (and the row
+        settled) when there is none."""
         if item.purpose != "badges":
-            if self.exists(item.parent_author, item.parent_permlink):
-                return True
+            parent = self.comments([(item.parent_author, item.parent_permlink)])
+            if parent:
+                return next(iter(parent.values()))
             settle(self.db, item, "cancelled", "the reply it answers was deleted")
             log.warning("@%s/%s was deleted: no %s confirmation", item.parent_author, item.parent_permlink,
                         item.purpose.upper())  # fmt: skip
-            return False
+            return None
         candidates = latest_targets(self.db, item.account)
         found = self.comments([(item.account, permlink) for permlink in candidates]) if candidates else {}
         for permlink in candidates:
             if (item.account, permlink) in found:
                 item.parent_author, item.parent_permlink = item.account, permlink
-                self.target = found[(item.account, permlink)]
-                return True
+                return found[(item.account, permlink)]
             log.warning("@%s/%s was deleted: the notification goes to an older post", item.account, permlink)
             forget_post(self.db, item.account, permlink)
         settle(self.db, item, "failed", "no post or comment left to reply to")
         log.warning("@%s has no post or comment left: notification %s not sent (badges stay on the board)",
                     item.account, item.permlink)  # fmt: skip
-        return False
+        return None
 
-    def operations(self, item: Outgoing, now: int) -> tuple[list[Operation], bool]:
-        weight = self.upvote(item, now) if item.purpose == "badges" else 0
+    def operations(self, item: Outgoing, now: int, target: dict[str, Any]) -> tuple[list[Operation], bool]:
+        weight = self.upvote(item, now, target) if item.purpose == "badges" else 0
         ops: list[Operation] = [self.reply(item, voted=weight > 0)]
         if weight:
             ops.append(Vote(self.settings.account, item.parent_author, item.parent_permlink, weight))
@@ -154,13 +155,13 @@ class Sender:
             body = confirmation_body(item.purpose, s.account)
         return Comment(item.parent_author, item.parent_permlink, s.account, item.permlink, "", body, METADATA)
 
-    def upvote(self, item: Outgoing, now: int) -> int:
+    def upvote(self, item: Outgoing, now: int, target: dict[str, Any]) -> int:
         """The policy's weight for these badges, or 0 when the post is paid out or mana would fall below the floor."""
         weight = vote_weight([kind for kind, _ in badge_kinds(self.db, item.id)], self.settings.policy)
         if weight <= 0:
             return 0
-        cashout = parse_time(self.target["cashout_time"])
-        if not self.target.get("allow_votes", True) or not now < cashout < now + 30 * 86_400:
+        cashout = parse_time(target["cashout_time"])
+        if not target.get("allow_votes", True) or not now < cashout < now + 30 * 86_400:
             return 0  # paid out (or votes refused): an upvote would change nothing
         found = self.rpc.call(
             "database_api.find_votes", {"author": item.parent_author, "permlink": item.parent_permlink}
