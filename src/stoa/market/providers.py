@@ -130,6 +130,11 @@ class DemoProvider:
         swing = 0.002 if coin.symbol in ("USDT", "SBD") else 0.04
         hour = int(self.clock()) // HOUR * HOUR
         return [
-            (moment, round(base * (1 + swing * math.sin(math.radians(phase + moment // HOUR * 37))), 6))
+            (moment, round(base * (1 + swing * wobble(phase + moment // HOUR * 37)), 6))
             for moment in range(hour - 24 * HOUR, hour + 1, HOUR)
         ]
+
+
+def wobble(degrees: int) -> float:
+    """Two sines out of step: a curve that looks like a day's trading, between -1 and 1."""
+    return 0.7 * math.sin(math.radians(degrees)) + 0.3 * math.sin(math.radians(degrees * 2.7 + 40))

@@ -3,6 +3,7 @@ point, a hover target whose title gives the price and the time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
@@ -16,9 +17,15 @@ def price_text(price: float, decimals: int) -> str:
     return f"${price:,.{decimals}f}"
 
 
-def point_title(point: Point, decimals: int) -> str:
-    moment = datetime.fromtimestamp(point[0], UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"{price_text(point[1], max(decimals, significant_decimals(point[1])))} {moment}"
+def moment_text(moment: int) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def usd_title(decimals: int) -> Callable[[Point], str]:
+    """Hover text for a USD price: `$0.2664 2025-11-30 00:00 UTC`."""
+    return lambda point: (
+        f"{price_text(point[1], max(decimals, significant_decimals(point[1])))} {moment_text(point[0])}"
+    )
 
 
 def significant_decimals(price: float) -> int:
@@ -26,27 +33,38 @@ def significant_decimals(price: float) -> int:
     return 4 if price < 1 else 2
 
 
-def sparkline(points: tuple[Point, ...], colour: str, decimals: int, label: str) -> Markup:
-    """The SVG for `points` (oldest first), scaled to fill the box."""
+def sparkline(
+    points: tuple[Point, ...],
+    colour: str,
+    label: str,
+    title: Callable[[Point], str],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    dots: bool = False,
+) -> Markup:
+    """The SVG for `points` (oldest first), scaled to fill a `width` × `height` box; `title` words each
+    point's hover text, and with `dots` each point is marked."""
     prices = [price for _, price in points]
+    dot = 2.5 if dots else 3
     low, high = min(prices), max(prices)
-    span = (high - low) or 1.0
-    step = WIDTH / (len(points) - 1) if len(points) > 1 else 0.0
+    span = high - low
+    step = width / (len(points) - 1) if len(points) > 1 else 0.0
     places = [
         (
-            round(i * step if len(points) > 1 else WIDTH / 2, 2),
-            round(HEIGHT - PAD - (p - low) / span * (HEIGHT - 2 * PAD), 2),
+            round(i * step if len(points) > 1 else width / 2, 2),
+            round(height / 2 if high == low else height - PAD - (p - low) / span * (height - 2 * PAD), 2),
         )
         for i, p in enumerate(prices)
     ]
-    line = " ".join(f"{x},{y}" for x, y in places)
+    ends = [(0.0, places[0][1]), (float(width), places[0][1])] if len(places) == 1 else places
+    line = " ".join(f"{x},{y}" for x, y in ends)  # a single price: a level line
     targets = "".join(
-        f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}" fill-opacity="0.01">'
-        f"<title>{escape(point_title(point, decimals))}</title></circle>"
+        f'<circle cx="{x}" cy="{y}" r="{dot}" fill="{colour}" fill-opacity="{0.9 if dots else 0.01}">'
+        f"<title>{escape(title(point))}</title></circle>"
         for (x, y), point in zip(places, points, strict=True)
     )
     return Markup(
-        f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img"'
+        f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img"'
         f' aria-label="{escape(label)}"><polyline points="{line}" fill="none" stroke="{colour}"'
         f' stroke-width="1.5"/>{targets}</svg>'
     )

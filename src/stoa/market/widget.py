@@ -21,7 +21,7 @@ from jinja2 import Environment
 from ..chain.node import Node
 from .coins import NETWORK_COINS, coins_from_config
 from .providers import ChainProvider, DemoProvider, HttpProvider, Provider
-from .sparkline import price_text, sparkline
+from .sparkline import price_text, sparkline, usd_title
 from .ticker import Quote, Ticker
 
 COINGECKO = "https://api.coingecko.com/api/v3"
@@ -88,7 +88,9 @@ def coin_view(quote: Quote, demo: bool, now: float) -> dict[str, Any]:
         "price": price_text(quote.price, coin.decimals),
         "colour": coin.colour,
         "link": coin.link,
-        "sparkline": sparkline(quote.points, coin.colour, coin.decimals, f"{coin.symbol} price, last 24 hours"),
+        "sparkline": sparkline(
+            quote.points, coin.colour, f"{coin.symbol} price, last 24 hours", usd_title(coin.decimals)
+        ),
         "demo": demo,
         "age": age_text(now - quote.fetched) if quote.failure else "",
         "failure": quote.failure,
