@@ -180,7 +180,7 @@ def flush_history(ctx: ApplyContext) -> None:
         )
         entries.extend((account, op_id) for account in sorted(impacted_accounts(op)))
     db.executemany("INSERT INTO operations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    next_seq = history_heads(db, {account for account, _ in entries})
+    next_seq = history_heads(ctx.state, {account for account, _ in entries})
     history = []
     for account, op_id in entries:
         history.append((account, next_seq[account], op_id))
@@ -193,15 +193,18 @@ def flush_history(ctx: ApplyContext) -> None:
     ctx.positions.clear()
 
 
-def history_heads(db: sqlite3.Connection, accounts: set[str]) -> dict[str, int]:
-    """The next history sequence number of each account."""
-    heads = dict.fromkeys(accounts, 0)
-    names = sorted(accounts)
+def history_heads(state: State, accounts: set[str]) -> dict[str, int]:
+    """The next history sequence number of each account (the writer remembers them between blocks;
+    `flush_history` advances the remembered ones in place)."""
+    heads: dict[str, int] = state.memo.setdefault("history_heads", {})
+    unknown = accounts.difference(heads)
+    heads.update(dict.fromkeys(unknown, 0))
+    names = sorted(unknown)
     for start in range(0, len(names), 500):
         chunk = names[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         query = f"SELECT account, MAX(seq) + 1 FROM account_history WHERE account IN ({marks}) GROUP BY account"
-        heads.update(db.execute(query, chunk))
+        heads.update(state.db.execute(query, chunk))
     return heads
 
 

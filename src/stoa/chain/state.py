@@ -40,6 +40,7 @@ from .objects import (
     WitnessSchedule,
     WitnessVote,
 )
+from .writeback import BASE_EXECUTE, BASE_EXECUTEMANY, MISSING, TableRows, WriterConnection
 
 T = TypeVar("T")
 SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bytes": "BLOB", "bool": "INTEGER"}
@@ -48,8 +49,11 @@ SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bytes": "BLOB", "bool": "INTEGER"
 class Table(Generic[T]):
     """A table whose rows are instances of a dataclass, keyed by some of its fields."""
 
-    def __init__(self, name: str, cls: type[T], key: tuple[str, ...], indexes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, name: str, cls: type[T], key: tuple[str, ...], indexes: tuple[str, ...] = (), cached: bool = False
+    ) -> None:
         self.name = name
+        self.cached = cached  # the writer keeps its rows in the write-back cache (writeback.py)
         self.cls = cls
         self.key = key
         self.indexes = indexes
@@ -63,6 +67,8 @@ class Table(Generic[T]):
         self.sql_insert = f"INSERT INTO {name} ({cols}) VALUES ({', '.join('?' for _ in self.columns)})"
         self.sql_update = f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in self.columns)} WHERE {where}"
         self.sql_delete = f"DELETE FROM {name} WHERE {where}"
+        changes = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c not in key)
+        self.sql_upsert = f"{self.sql_insert} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {changes}"
         self.sql_all = f"SELECT {cols} FROM {name} ORDER BY {', '.join(key)}"
 
     def ddl(self) -> list[str]:
@@ -82,22 +88,70 @@ class Table(Generic[T]):
         values = self._key_values(obj)
         return values if len(self.key) > 1 else (values,)
 
+    def _rows(self, db: sqlite3.Connection) -> TableRows | None:
+        """This table's cached rows when `db` is the writer's connection and the table is cached."""
+        if self.cached and type(db) is WriterConnection:
+            return db.cache.tables.get(self.name) or db.cache.register(self)
+        return None
+
     def get(self, db: sqlite3.Connection, *key: Any) -> T | None:
-        found = db.execute(self.sql_get, key).fetchone()
+        rows = self._rows(db)
+        found = BASE_EXECUTE(db, self.sql_get, key).fetchone() if rows is None else self._cached(db, rows, key)
         return None if found is None else self.cls(*found)
 
+    def _cached(self, db: sqlite3.Connection, rows: TableRows, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        found = rows.rows.get(key, MISSING)
+        if found is MISSING:
+            found = rows.rows[key] = BASE_EXECUTE(db, self.sql_get, key).fetchone()
+        return found  # type: ignore[no-any-return]
+
     def insert(self, db: sqlite3.Connection, obj: T) -> None:
-        db.execute(self.sql_insert, self.row(obj))
+        """Add a row; a row with the same key already there is an IntegrityError, as in SQLite."""
+        rows = self._rows(db)
+        if rows is None:
+            BASE_EXECUTE(db, self.sql_insert, self.row(obj))
+            return
+        key = self.key_of(obj)
+        if self._cached(db, rows, key) is not None:
+            raise sqlite3.IntegrityError(f"UNIQUE constraint failed: {self.name} {key}")
+        rows.cache.write(rows, key, self.row(obj))
 
     def update(self, db: sqlite3.Connection, obj: T) -> None:
-        db.execute(self.sql_update, (*self.row(obj), *self.key_of(obj)))
+        rows = self._rows(db)
+        if rows is None:
+            BASE_EXECUTE(db, self.sql_update, (*self.row(obj), *self.key_of(obj)))
+        else:
+            rows.cache.write(rows, self.key_of(obj), self.row(obj))
 
     def update_many(self, db: sqlite3.Connection, objs: Iterable[T]) -> None:
-        """Write many rows back in one executemany."""
-        db.executemany(self.sql_update, [(*self.row(obj), *self.key_of(obj)) for obj in objs])
+        """Write many rows back: into the cache, or in one executemany."""
+        if self._rows(db) is None:
+            BASE_EXECUTEMANY(db, self.sql_update, [(*self.row(obj), *self.key_of(obj)) for obj in objs])
+        else:
+            for obj in objs:
+                self.update(db, obj)
 
     def delete(self, db: sqlite3.Connection, obj: T) -> None:
-        db.execute(self.sql_delete, self.key_of(obj))
+        rows = self._rows(db)
+        if rows is None:
+            BASE_EXECUTE(db, self.sql_delete, self.key_of(obj))
+        else:
+            rows.cache.write(rows, self.key_of(obj), None)
+
+    def due(self, db: sqlite3.Connection, column: str, moment: int, order: tuple[str, ...]) -> list[T]:
+        """Rows whose time `column` is at most `moment`, sorted by `order`: SQL's answer merged with the
+        cache's pending rows, so end-of-block steps see every change without flushing it."""
+        sql = f"SELECT {', '.join(self.columns)} FROM {self.name} WHERE {column} <= ? ORDER BY {', '.join(order)}"
+        found = BASE_EXECUTE(db, sql, (moment,)).fetchall()
+        rows = self._rows(db)
+        if rows is not None and rows.pending:
+            at = self.columns.index(column)
+            key_at = [self.columns.index(k) for k in self.key]
+            found = [row for row in found if tuple(row[i] for i in key_at) not in rows.pending]
+            found += [row for key in rows.pending if (row := rows.rows[key]) is not None and row[at] <= moment]
+            order_at = [self.columns.index(c) for c in order]
+            found.sort(key=lambda row: [row[i] for i in order_at])
+        return [self.cls(*row) for row in found]
 
     def scan(self, db: sqlite3.Connection, where: str = "", params: tuple[Any, ...] = (), limit: int = -1) -> list[T]:
         """Rows matching a WHERE clause written by our code (never user text; values go in params)."""
@@ -105,17 +159,22 @@ class Table(Generic[T]):
         if where:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {', '.join(self.key)} LIMIT ?"
-        return [self.cls(*found) for found in db.execute(sql, (*params, limit))]
+        rows = self._rows(db)
+        if rows is not None:
+            rows.cache.flush()
+        return [self.cls(*found) for found in BASE_EXECUTE(db, sql, (*params, limit))]
 
 
 DGP = Table("dgp", DynamicGlobalProperties, ("id",))
-ACCOUNTS = Table("accounts", Account, ("name",), ("id", "next_vesting_withdrawal"))
-COMMENTS = Table("comments", Comment, ("author", "permlink"), ("id", "cashout_time", "parent_author, parent_permlink"))
-COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",))
+ACCOUNTS = Table("accounts", Account, ("name",), ("id", "next_vesting_withdrawal"), cached=True)
+COMMENTS = Table(
+    "comments", Comment, ("author", "permlink"), ("id", "cashout_time", "parent_author, parent_permlink"), cached=True
+)
+COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",), cached=True)
 WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))
 WITNESS_VOTES = Table("witness_votes", WitnessVote, ("account", "witness"), ("witness",))
 BLOCK_SUMMARY = Table("block_summary", BlockSummary, ("slot",))
-TRANSACTIONS = Table("transactions", RecentTransaction, ("trx_id",), ("expiration",))
+TRANSACTIONS = Table("transactions", RecentTransaction, ("trx_id",), ("expiration",), cached=True)
 DELEGATIONS = Table("vesting_delegations", VestingDelegation, ("delegator", "delegatee"), ("delegatee",))
 DELEGATION_EXPIRATIONS = Table("delegation_expirations", DelegationExpiration, ("id",), ("expiration",))
 WITHDRAW_ROUTES = Table("withdraw_routes", WithdrawRoute, ("from_account", "to_account"))
@@ -167,7 +226,7 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     else:
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, factory=WriterConnection)
         db.execute("PRAGMA journal_mode = WAL")
         # The block log is the durable record; a DB that loses its last commits is replayed from it.
         db.execute("PRAGMA synchronous = NORMAL")
@@ -181,6 +240,7 @@ class State:
     def __init__(self, db: sqlite3.Connection, writer: bool = False) -> None:
         self.db = db
         self.writer = writer
+        self.rows = db.cache if isinstance(db, WriterConnection) else None
         self._savepoints = 0
         # The writer keeps one copy of each single-row object (global properties, reward fund, feed,
         # schedule), which evaluators change and save; every rollback drops the copies.
@@ -212,7 +272,16 @@ class State:
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
+        if self.rows is not None:
+            self.rows.rolled_back()
         self._forget()
+
+    def commit(self) -> None:
+        if self.rows is not None:
+            self.rows.flush()
+        self.db.execute("COMMIT")
+        if self.rows is not None:
+            self.rows.committed()
 
     def _forget(self) -> None:
         self._singletons.clear()
@@ -227,7 +296,7 @@ class State:
         except BaseException:
             self.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.commit()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -235,16 +304,22 @@ class State:
         self._savepoints += 1
         name = f"sp{self._savepoints}"
         self.db.execute(f"SAVEPOINT {name}")
+        if self.rows is not None:
+            self.rows.mark()
         try:
             yield
         except BaseException:
             self.db.execute(f"ROLLBACK TO {name}")
             self.db.execute(f"RELEASE {name}")
+            if self.rows is not None:
+                self.rows.undo()
             self._forget()
             raise
         finally:
             self._savepoints -= 1
         self.db.execute(f"RELEASE {name}")
+        if self.rows is not None:
+            self.rows.release()
 
     # --- typed access ------------------------------------------------------------------------
 
@@ -301,6 +376,9 @@ class State:
         return int(self.db.execute(sql, params).fetchone()[0])
 
     def next_id(self, table: Table[Any]) -> int:
+        rows = table._rows(self.db)
+        if rows is not None:
+            return rows.take_id(self.db)
         return int(self.db.execute(f"SELECT COALESCE(MAX(id), -1) + 1 FROM {table.name}").fetchone()[0])
 
     # --- digest ------------------------------------------------------------------------------

@@ -155,8 +155,7 @@ def process_comment_cashout(ctx: ApplyContext) -> None:
 
 
 def due_comments(state: State, now: int) -> list[Comment]:
-    query = f"SELECT {', '.join(COMMENTS.columns)} FROM comments WHERE cashout_time <= ? ORDER BY cashout_time, id"
-    return [Comment(*row) for row in state.db.execute(query, (now,))]
+    return COMMENTS.due(state.db, "cashout_time", now, ("cashout_time", "id"))
 
 
 class Cashout:

@@ -34,9 +34,8 @@ def delete_comment(ctx: ApplyContext, op: DeleteComment) -> None:
         raise ChainError("permlink", "paid-out", "a comment that has been paid out cannot be deleted")
     if comment.net_rshares > 0:
         raise ChainError("permlink", "net-rshares", "a comment with net positive votes cannot be deleted")
-    state.db.execute(
-        f"DELETE FROM {COMMENT_VOTES.name} WHERE author = ? AND permlink = ?", (comment.author, comment.permlink)
-    )
+    for vote in COMMENT_VOTES.scan(state.db, "author = ? AND permlink = ?", (comment.author, comment.permlink)):
+        COMMENT_VOTES.delete(state.db, vote)
     parent = state.comment(comment.parent_author, comment.parent_permlink) if comment.parent_author else None
     while parent is not None:
         parent.children -= 1

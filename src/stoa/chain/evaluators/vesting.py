@@ -108,12 +108,8 @@ def process_vesting_withdrawals(ctx: ApplyContext) -> None:
 
 
 def next_due_withdrawal(state: State, now: int) -> str | None:
-    found = state.db.execute(
-        f"SELECT name FROM {ACCOUNTS.name} WHERE next_vesting_withdrawal <= ? ORDER BY next_vesting_withdrawal, name"
-        " LIMIT 1",
-        (now,),
-    ).fetchone()
-    return None if found is None else str(found[0])
+    due = ACCOUNTS.due(state.db, "next_vesting_withdrawal", now, ("next_vesting_withdrawal", "name"))
+    return due[0].name if due else None
 
 
 def installment(account: Account) -> int:
