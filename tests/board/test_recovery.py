@@ -5,6 +5,7 @@ nothing lost, nothing sent twice."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from stoa.board.service import block_time
 from stoa.protocol import PrivateKey
 
+from ..integration.conftest import STOA
 from .conftest import BOT, BoardProcess, Chain
 
 USERS = [f"user{i}" for i in range(24)]
@@ -110,3 +113,20 @@ def test_bad_input_is_logged_and_nothing_is_lost(
     assert sum("You made your First Vote" in r["body"] for r in chain.replies_of_bot("carol", "first")) == 1
     assert "Traceback" not in board.log
     board.stop()
+
+
+def test_the_command_line_refuses_what_it_cannot_use(chain: Chain, tmp_path: Path) -> None:
+    base = [*STOA, "board", "--node", chain.node.url, "--data-dir", str(tmp_path), "--port", "0"]
+    missing = subprocess.run([*base, "--account", "nobody"], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "@nobody does not exist on this chain" in missing.stderr
+    policy = subprocess.run([*base, "--vote", "bogus=5"], capture_output=True, text=True, timeout=60)
+    assert policy.returncode == 2 and "neither a category" in policy.stderr
+    too_much = subprocess.run([*base, "--vote", "first=150"], capture_output=True, text=True, timeout=60)
+    assert too_much.returncode == 2 and "0 to 100" in too_much.stderr
+
+
+def test_a_block_without_a_readable_time_is_skipped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    assert block_time(7, []) is None
+    assert block_time(7, [{"op": ["vote", {}]}]) is None and block_time(8, [{"timestamp": "yesterday"}]) is None
+    assert caplog.text.count("without a readable timestamp") == 2
+    assert block_time(9, [{"timestamp": "2026-01-01T00:00:03"}]) == 1767225603

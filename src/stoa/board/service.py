@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol import PrivateKey
+from ..protocol import PrivateKey, ProtocolError
 from ..protocol.types import parse_time
 from .badges import sp_level
 from .ingest import Block, ingest_block
@@ -84,8 +84,9 @@ class Board:
         try:
             touched: set[str] = set()
             for num, ops in blocks:
-                if ops:
-                    touched |= ingest_block(self.db, self.settings.account, num, parse_time(ops[0]["timestamp"]), ops)
+                moment = block_time(num, ops)
+                if moment is not None:
+                    touched |= ingest_block(self.db, self.settings.account, num, moment, ops)
             levels(Block(self.db, self.settings.account, end, now), self.accounts(touched), dgp)
             set_cursor(self.db, end)
             made = compose(self.db, now, self.settings.horizon)
@@ -112,6 +113,17 @@ class Board:
         for first in range(0, len(ordered), ACCOUNTS_PER_REQUEST):
             found += self.rpc.call("condenser_api.get_accounts", [ordered[first : first + ACCOUNTS_PER_REQUEST]])
         return found
+
+
+def block_time(num: int, ops: list[Any]) -> int | None:
+    """The block's time from its first operation; None for an empty block or one the node answered badly."""
+    if not ops:
+        return None
+    try:
+        return parse_time(ops[0]["timestamp"])
+    except (KeyError, TypeError, ProtocolError):
+        log.warning("block %d: operations without a readable timestamp skipped: %.200r", num, ops[0])
+        return None
 
 
 def levels(block: Block, accounts: list[dict[str, Any]], dgp: dict[str, Any]) -> None:
