@@ -89,6 +89,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     app.router.routes[0:0] = market_page.routes(ChainReader(node))
     ticker = ticker_from_config({}, node, demo=True)
     ticker.refresh()
+    before = env.globals.get("coin_marketplace")
     install(env, ticker)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -100,7 +101,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     yield RunningNode(data_dir, port, None, node.chain_id.hex())  # type: ignore[arg-type]
     server.should_exit = True
     thread.join(15)
-    del env.globals["coin_marketplace"]
+    if before is None:
+        del env.globals["coin_marketplace"]
+    else:
+        env.globals["coin_marketplace"] = before
     node.stop()
 
 

@@ -23,7 +23,7 @@ from ..api.jsonrpc import RpcError
 from ..api.notifications import account_notifications
 from ..api.posts import bridge_post, fetch_posts
 from ..api.reads import ChainReader
-from ..api.social import account_posts, discussion, followers, profile, ranked
+from ..api.social import account_posts, followers, profile, ranked
 from ..index.render import render_body
 from ..protocol.rules import account_name_problem
 from . import views, wallet
@@ -43,7 +43,7 @@ VENDOR = {  # the browser scripts `make` installs with npm (js/package.json)
     "regenerator-runtime.js": NODE_MODULES / "regenerator-runtime" / "runtime.js",
     "dsteem.js": NODE_MODULES / "dsteem" / "dist" / "dsteem.js",
 }
-env.filters.update(voters=views.voters, can_delete=views.can_delete)
+env.filters.update(voters=views.voters)
 
 
 class PageError(Exception):
@@ -138,9 +138,9 @@ class Site:
         found = self.find_post(author, permlink)
         if found["category"] != category:
             return RedirectResponse(f"/{found['category']}/@{author}/{permlink}", status_code=301)
-        thread = discussion(self.db, author, permlink)
-        views.add_page_fields(self.db, list(thread.values()))
-        top = thread[f"{author}/{permlink}"]
+        top = bridge_post(self.db, found)
+        views.add_page_fields(self.db, [top])
+        thread = views.comment_thread(self.db, found)
         comments = views.thread_tree(thread, f"{author}/{permlink}", sort)
         return self.page(
             "post.html",

@@ -29,16 +29,13 @@ def relative_time(seconds: int, now: float | None = None) -> str:
 
 
 def parse_time(text: str) -> int:
-    return int(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp())
+    """A chain time (`2026-01-01T00:00:00`, UTC) in seconds."""
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
 
 
-def when(text: str) -> dict[str, str]:
+def when(text: str, now: float | None = None) -> dict[str, str]:
     """A chain time (UTC) as its relative text and the full date for a tooltip."""
-    seconds = parse_time(text)
-    return {
-        "ago": relative_time(seconds),
-        "full": datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-    }
+    return {"ago": relative_time(parse_time(text), now), "full": text.replace("T", " ") + " UTC"}
 
 
 def money(value: float) -> str:

@@ -4,12 +4,16 @@ dropdown, low-rated content and the Edit / Delete rules (frontend-and-board.md Â
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 
-from .templating import parse_time
+from ..api.posts import fetch_posts, url
+from ..chain.reputation import display_score
+from ..protocol.types import format_time
+from .templating import money, parse_time, plural, when
 
 COMMENT_SORTS = ("trending", "votes", "new")
 MAX_VOTERS = 20  # condenser's MAX_VOTES_DISPLAY
@@ -19,8 +23,10 @@ MIN_PAYOUT = 0.02
 
 
 def add_page_fields(db: sqlite3.Connection, posts: list[dict[str, Any]]) -> None:
-    """Add the index's sanitized HTML (the only markup rendered raw), preview text, vote list and the
-    low-rated flag to bridge posts."""
+    """Add the index's sanitized HTML (the only markup rendered raw), preview text, vote list, the
+    low-rated flag and the texts a comment shows (worked out here once: a thread has hundreds) to
+    bridge posts."""
+    now = time.time()
     ids = [post["post_id"] for post in posts]
     rows: dict[int, tuple[Any, ...]] = {}
     for start in range(0, len(ids), 500):
@@ -32,6 +38,66 @@ def add_page_fields(db: sqlite3.Connection, posts: list[dict[str, Any]]) -> None
         post["body_html"], post["preview"], post["net_votes"], votes = rows[post["post_id"]]
         post["votes"] = orjson.loads(votes)
         post["low_rated"] = low_rated(post)
+        declined = post["max_accepted_payout"].startswith("0.000 ")
+        post["shown"] = shown(post, post["stats"]["total_votes"], declined, now)
+
+
+def comment_thread(db: sqlite3.Connection, top: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every post of `top`'s thread (the root and up to 2,000 comments, as bridge.get_discussion) in
+    the light shape the comment tree shows, keyed "author/permlink", each listing its replies' keys;
+    one query, for threads of hundreds of comments."""
+    rows = fetch_posts(
+        db, "p.root_author = ? AND p.root_permlink = ?", (top["root_author"], top["root_permlink"]), "p.id", 2001
+    )
+    now = time.time()
+    thread = {f"{row['author']}/{row['permlink']}": light_comment(row, now) for row in rows}
+    for row in rows:
+        parent = thread.get(f"{row['parent_author']}/{row['parent_permlink']}")
+        if row["depth"] > 0 and parent is not None:
+            parent["replies"].append(f"{row['author']}/{row['permlink']}")
+    return thread
+
+
+def light_comment(row: dict[str, Any], now: float) -> dict[str, Any]:
+    """An index row as the comment tree needs it (what bridge_post gives, less the rest)."""
+    rep = display_score(row["reputation"])
+    pending = row["pending_payout"] / 1000
+    comment = {
+        "post_id": row["id"],
+        "author": row["author"],
+        "permlink": row["permlink"],
+        "category": row["category"],
+        "url": url(row),
+        "body_html": row["body_html"],
+        "created": format_time(row["created"]),
+        "updated": format_time(row["updated"]),
+        "children": row["children"],
+        "net_rshares": row["net_rshares"],
+        "is_paidout": bool(row["is_paidout"]),
+        "payout": (row["total_payout_value"] + row["curator_payout_value"] + row["pending_payout"]) / 1000,
+        "author_reputation": rep,
+        "votes": orjson.loads(row["active_votes"]),
+        "low_rated": pending < MIN_PAYOUT and (rep < 1 or row["net_rshares"] < 0),
+        "replies": [],
+    }
+    comment["shown"] = shown(comment, row["total_votes"], row["max_accepted_payout"] == 0, now)
+    return comment
+
+
+def shown(post: dict[str, Any], total_votes: int, declined: bool, now: float) -> dict[str, Any]:
+    """A post's display texts: time, reputation, payout (struck through when declined), counts, its own
+    page, the delete rule."""
+    return {
+        "declined": declined,
+        **when(post["created"], now),
+        "rep": int(post["author_reputation"]),
+        "edited": post["updated"] != post["created"],
+        "money": money(post["payout"]),
+        "replies": plural(post["children"], "reply", "replies"),
+        "votes": plural(total_votes, "vote"),
+        "page": f"/{post['category']}/@{post['author']}/{post['permlink']}",
+        "deletable": can_delete(post),
+    }
 
 
 def low_rated(post: dict[str, Any]) -> bool:

@@ -38,12 +38,23 @@
     document.body.classList.toggle('logged-in', Boolean(me));
     $$('.logged-out').forEach((el) => { el.hidden = Boolean(me); });
     $$('.needs-login').forEach((el) => { el.hidden = !me; });
-    $$('.owner-only').forEach((el) => { el.hidden = el.dataset.owner !== me; });
-    $$('.not-owner').forEach((el) => { el.hidden = !me || el.dataset.owner === me; });
+    $$('.owner-only').forEach((el) => { el.hidden = !me || owner(el) !== me; });
+    $$('.not-owner').forEach((el) => { el.hidden = !me || owner(el) === me; });
     if (me) {
       $$('a.me').forEach((a) => { a.href = `/@${me}`; a.textContent = `@${me}`; });
       $$('a.wallet').forEach((a) => { a.href = `/@${me}/transfers`; });
     }
+  }
+
+  // Whose control this is: its own data-owner, else the author of the post or comment it sits in.
+  function owner(el) {
+    const holder = el.closest('[data-owner], [data-author]');
+    return holder ? holder.dataset.owner || holder.dataset.author : null;
+  }
+
+  // The post or comment a control acts on.
+  function target(el) {
+    return el.closest('[data-permlink]').dataset;
   }
 
   // --- operations -----------------------------------------------------------------------------
@@ -166,11 +177,13 @@
   const BUTTONS = {
     delete(b) {
       if (!window.confirm('Delete this post?')) return null;
-      return [[['delete_comment', { author: b.dataset.author, permlink: b.dataset.permlink }]], 'posting'];
+      const { author, permlink } = target(b);
+      return [[['delete_comment', { author, permlink }]], 'posting'];
     },
     resteem(b, me) {
       if (!window.confirm('This post will be added to your blog and shared with your followers.')) return null;
-      const json = JSON.stringify(['reblog', { account: me, author: b.dataset.author, permlink: b.dataset.permlink }]);
+      const { author, permlink } = target(b);
+      const json = JSON.stringify(['reblog', { account: me, author, permlink }]);
       return [[['custom_json', { required_auths: [], required_posting_auths: [me], id: 'follow', json }]], 'posting'];
     },
     follow(b, me) {
@@ -184,13 +197,14 @@
 
   // --- inline forms (vote weight, reply) -------------------------------------------------------
 
-  function openInline(button, templateId, data) {
-    const open = button.parentElement.querySelector(':scope > form.inline');
+  // A form from a <template>, opened (or closed again) right after `anchor`.
+  function openInline(anchor, templateId, data) {
+    const open = anchor.parentElement.querySelector(':scope > form.inline');
     if (open) { open.remove(); return; }
     const form = document.getElementById(templateId).content.firstElementChild.cloneNode(true);
     form.classList.add('inline');
     Object.assign(form.dataset, data);
-    button.insertAdjacentElement('afterend', form);
+    anchor.insertAdjacentElement('afterend', form);
     const range = form.querySelector('input[type=range]');
     if (range) range.addEventListener('input', () => { form.querySelector('output').textContent = `${range.value}%`; });
     (form.querySelector('textarea, input') || form).focus();
@@ -217,14 +231,12 @@
     if (act === 'clear-draft') return clearDraft();
     if (act === 'open') return toggleForm(button.dataset.form, button);
     if (act === 'vote' || act === 'downvote') {
-      return openInline(button.parentElement, 'vote-form', {
-        author: button.dataset.author, permlink: button.dataset.permlink, sign: act === 'vote' ? '1' : '-1',
-      });
+      const { author, permlink } = target(button);
+      return openInline(button.parentElement, 'vote-form', { author, permlink, sign: act === 'vote' ? '1' : '-1' });
     }
     if (act === 'reply') {
-      return openInline(button, 'reply-form', {
-        author: button.dataset.author, permlink: button.dataset.permlink, category: button.dataset.category,
-      });
+      const { author, permlink, category } = target(button);
+      return openInline(button.parentElement, 'reply-form', { author, permlink, category });
     }
     if (BUTTONS[act] && me) {
       const built = BUTTONS[act](button, me);
