@@ -246,8 +246,12 @@ def check_transaction_envelope(
     if size > limit:
         raise ChainError("", "size", f"transaction is {size} bytes, more than the {limit} allowed")
     trx_id = tx.id()
+    seen = RecentTransaction(bytes.fromhex(trx_id), tx.expiration)
+    if not check_tapos:  # a block of our own log: it held no duplicate when it was first applied
+        TRANSACTIONS.put(state.db, seen)
+        return trx_id
     try:
-        TRANSACTIONS.insert(state.db, RecentTransaction(bytes.fromhex(trx_id), tx.expiration))
+        TRANSACTIONS.insert(state.db, seen)
     except sqlite3.IntegrityError:
         raise ChainError("", "duplicate", f"duplicate transaction {trx_id}") from None
     return trx_id

@@ -116,6 +116,14 @@ class Table(Generic[T]):
             raise sqlite3.IntegrityError(f"UNIQUE constraint failed: {self.name} {key}")
         rows.cache.write(rows, key, self.row(obj))
 
+    def put(self, db: sqlite3.Connection, obj: T) -> None:
+        """Add or replace a row without first asking whether it exists (rows known to be new)."""
+        rows = self._rows(db)
+        if rows is None:
+            BASE_EXECUTE(db, self.sql_upsert, self.row(obj))
+        else:
+            rows.cache.write(rows, self.key_of(obj), self.row(obj))
+
     def update(self, db: sqlite3.Connection, obj: T) -> None:
         rows = self._rows(db)
         if rows is None:
