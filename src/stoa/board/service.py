@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,5 +148,5 @@ def wait_for_node(rpc: Rpc, stopping: threading.Event) -> None:
 
 
 def board_status(board: Board, db: sqlite3.Connection) -> dict[str, Any]:
-    """What /api/status shows: cursor, the head last seen, the outbox by state, and the time."""
-    return {**status(db), "head": board.head, "checked": time.time()}
+    """What /api/status shows: the cursor, the head last seen, and the outbox by state."""
+    return {**status(db), "head": board.head}
