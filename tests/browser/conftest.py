@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect, sync_playwright
 
 from stoa.demo import demo_password, key
 from stoa.protocol import PrivateKey, SignedTransaction, reference_block
@@ -24,6 +24,7 @@ from stoa.protocol.types import parse_time
 from ..integration.conftest import STOA, RunningNode, free_port, init_network
 
 CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=15_000)  # a broadcast waits for its block; the machine may be busy
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PEOPLE = ("alice", "bob", "carol")
 

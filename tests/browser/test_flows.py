@@ -214,6 +214,60 @@ def test_follow_and_see_the_feed(alice: Page) -> None:
     screenshot(alice, "profile")
 
 
+def test_edit_and_delete(alice: Page, node: RunningNode) -> None:
+    alice.goto(post_url(node))
+    alice.locator("article.post").get_by_role("link", name="Edit").click()
+    alice.get_by_label("Body (markdown)").fill(BODY + "\n\nEdited: more cats.")
+    alice.get_by_role("button", name="Update").click()
+    alice.wait_for_url(re.compile(r"/photos/@alice/cats-of-the-week-\d+$"))
+    expect(alice.locator("article.post .body").first).to_contain_text("Edited: more cats.")
+    thanks = alice.locator('li.comment[data-permlink="re-alice-cats"]')
+    thanks.get_by_role("button", name="Delete").click()
+    expect(alice.locator("#comments")).not_to_contain_text("Thank you!")
+    with pytest.raises(RuntimeError, match="does not exist"):
+        node.call("condenser_api.get_content", ["alice", "re-alice-cats"])
+
+
+def test_resteem_and_downvote(bob: Page, node: RunningNode) -> None:
+    advance(node, 4)
+    bob.goto(post_url(node))
+    with bob.expect_navigation():  # the page reloads once the block has it
+        bob.locator("article.post").get_by_role("button", name="Resteem").click()
+    carol = bob.locator('li.comment[data-permlink="re-carol-cats"]')
+    carol.get_by_role("button", name="Downvote").click()
+    carol.locator("form.vote-form").get_by_role("button", name="Vote").click()
+    expect(bob.locator('li.comment[data-permlink="re-carol-cats"] .low')).to_have_text(
+        "Will be hidden due to low rating"
+    )
+    bob.goto("/@bob")
+    expect(bob.locator(".summary", has_text=POST_TITLE).locator(".reblog")).to_have_text("reblogged by bob")
+
+
+def test_unfollow_and_mute(alice: Page, node: RunningNode) -> None:
+    alice.goto("/@bob")
+    alice.locator(".follow").get_by_role("button", name="Unfollow").click()
+    expect(alice.locator(".profile .followers")).to_have_text("1 follower")
+    with alice.expect_navigation():
+        alice.locator(".follow").get_by_role("button", name="Mute").click()
+    relation = node.call("bridge.get_relationship_between_accounts", ["alice", "bob"])
+    assert relation["ignores"] and not relation["follows"]
+
+
+def test_delegate_and_power_down(alice: Page) -> None:
+    alice.goto("/@alice/transfers")
+    alice.locator("#steem-power").get_by_role("button", name="Delegate").click()
+    form = alice.locator("#delegate-form")
+    form.get_by_label("To").fill("carol")
+    form.get_by_label("Amount of STEEM POWER").fill("10")
+    form.get_by_role("button", name="Delegate").click()
+    expect(alice.locator("#steem-power .delegation")).to_have_text("(-10.000 STEEM)")
+    alice.locator("#steem-power").get_by_role("button", name="Power Down").click()
+    expect(alice.locator("#power-down-form")).to_contain_text("Power down pays out in 13 weekly payments.")
+    alice.locator("#power-down-form").get_by_label("Amount of STEEM POWER").fill("39")
+    alice.locator("#power-down-form").get_by_role("button", name="Power Down").click()
+    expect(alice.locator("#steem-power")).to_contain_text("The next power down is in 7 days (3.000 STEEM).")
+
+
 def test_private_key_login_and_role_checks(bob: Page) -> None:
     from stoa.demo import key
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from stoa.web import views
 from stoa.web.site import env
 from stoa.web.templating import relative_time
@@ -12,10 +14,10 @@ from stoa.web.templating import relative_time
 def post(**fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "post_id": 1,
-        "created": "2026-01-01T00:00:00",
+        "created_ts": 1_767_225_600,
         "payout": 0.0,
         "net_rshares": "0",
-        "votes": [],
+        "votes_json": "[]",
         "low_rated": False,
         "pending_payout_value": "0.000 SBD",
         "author_payout_value": "0.000 SBD",
@@ -31,8 +33,8 @@ def post(**fields: Any) -> dict[str, Any]:
     return {**base, **fields}
 
 
-def votes(*rshares: int) -> list[dict[str, Any]]:
-    return [{"voter": f"v{n}", "rshares": str(value)} for n, value in enumerate(rshares)]
+def votes(*rshares: int) -> str:
+    return orjson.dumps([{"voter": f"v{n}", "rshares": str(value)} for n, value in enumerate(rshares)]).decode()
 
 
 def ordered(posts: list[dict[str, Any]], sort: str) -> list[int]:
@@ -40,10 +42,10 @@ def ordered(posts: list[dict[str, Any]], sort: str) -> list[int]:
 
 
 def test_comment_orders() -> None:
-    rich = post(post_id=1, payout=5.0, net_rshares="10", created="2026-01-01T00:00:00", votes=votes(10))
-    liked = post(post_id=2, payout=1.0, net_rshares="50", created="2026-01-02T00:00:00", votes=votes(1, 1, 0))
-    gray = post(post_id=3, payout=9.0, low_rated=True, created="2026-01-04T00:00:00", votes=votes(1, 1, 1))
-    newest = post(post_id=4, payout=1.0, net_rshares="60", created="2026-01-03T00:00:00")
+    rich = post(post_id=1, payout=5.0, net_rshares="10", created_ts=1767225600, votes_json=votes(10))
+    liked = post(post_id=2, payout=1.0, net_rshares="50", created_ts=1767312000, votes_json=votes(1, 1, 0))
+    gray = post(post_id=3, payout=9.0, low_rated=True, created_ts=1767484800, votes_json=votes(1, 1, 1))
+    newest = post(post_id=4, payout=1.0, net_rshares="60", created_ts=1767398400)
     posts = [gray, liked, newest, rich]
     assert ordered(posts, "trending") == [1, 4, 2, 3]  # payout, then net rshares; low-rated last
     assert ordered(posts, "votes") == [3, 2, 1, 4]  # non-zero votes only; no demotion
@@ -51,7 +53,7 @@ def test_comment_orders() -> None:
 
 
 def test_voters_top_twenty_then_more() -> None:
-    found = views.voters(post(votes=votes(*range(1, 23), 0, -100), stats={"gray": False, "total_votes": 24}))
+    found = views.voters(post(votes_json=votes(*range(1, 23), 0, -100), stats={"gray": False, "total_votes": 24}))
     assert len(found["shown"]) == 20 and found["more"] == 3 and found["total"] == 24
     assert found["shown"][0] == {"name": "v23", "up": False}  # |−100| is the biggest
     assert "v22" not in [v["name"] for v in found["shown"]]  # the zero vote is skipped

@@ -36,6 +36,7 @@ PEOPLE_TABS = ("followers", "followed")
 PROFILE_TABS = (*POST_TABS, *PEOPLE_TABS, "notifications", "transfers")
 PAGE_SIZE = 20
 MAX_TAG = 32
+MAX_TAGS = 250
 MAX_PREVIEW = 65_536
 MUTED = "p.depth = 0 AND p.is_paidout = 0 AND (p.net_rshares < 0 OR COALESCE(r.reputation, 0) < 0)"
 NODE_MODULES = HERE / "js" / "node_modules"
@@ -77,6 +78,7 @@ class Site:
     def __init__(self, reader: ChainReader) -> None:
         self.reader = reader
         self.network = {"chain_id": reader.node.chain_id.hex(), "prefix": "STM"}
+        self.tags: tuple[int, list[dict[str, Any]]] = (-1, [])
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -114,11 +116,15 @@ class Site:
         )
 
     def top_tags(self, limit: int) -> list[dict[str, Any]]:
-        return trending_tags(self.db, "", limit)
+        """The trending tags, worked out once per block (they sum every unpaid post's payout)."""
+        head = self.reader.dgp().head_block_number
+        if self.tags[0] != head:
+            self.tags = (head, trending_tags(self.db, "", MAX_TAGS))
+        return self.tags[1][:limit]
 
     def tags_page(self, request: Request) -> Response:
         bad_query(request, {})
-        return self.page("tags.html", tags=self.top_tags(250))
+        return self.page("tags.html", tags=self.top_tags(MAX_TAGS))
 
     # --- posts --------------------------------------------------------------------------------
 

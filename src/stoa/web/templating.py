@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,14 @@ def relative_time(seconds: int, now: float | None = None) -> str:
             text = f"{count} {unit}{'s' if count != 1 else ''}"
             return f"{text} ago" if delta > 0 else f"in {text}"
     return f"{abs(delta)} seconds ago" if delta > 0 else f"in {-delta} seconds"
+
+
+EPOCH = datetime(1970, 1, 1)
+
+
+def iso_time(seconds: int) -> str:
+    """Seconds as a chain time, `2026-01-01T00:00:00` (UTC)."""
+    return (EPOCH + timedelta(seconds=seconds)).isoformat()
 
 
 def parse_time(text: str) -> int:

@@ -10,10 +10,9 @@ from typing import Any
 
 import orjson
 
-from ..api.posts import fetch_posts, url
+from ..api.posts import POST_FROM, url
 from ..chain.reputation import display_score
-from ..protocol.types import format_time
-from .templating import money, parse_time, plural, when
+from .templating import iso_time, money, parse_time, plural, relative_time
 
 COMMENT_SORTS = ("trending", "votes", "new")
 MAX_VOTERS = 20  # condenser's MAX_VOTES_DISPLAY
@@ -23,10 +22,8 @@ MIN_PAYOUT = 0.02
 
 
 def add_page_fields(db: sqlite3.Connection, posts: list[dict[str, Any]]) -> None:
-    """Add the index's sanitized HTML (the only markup rendered raw), preview text, vote list, the
-    low-rated flag and the texts a comment shows (worked out here once: a thread has hundreds) to
-    bridge posts."""
-    now = time.time()
+    """Add the index's sanitized HTML (the only markup rendered raw), preview text, votes, the
+    low-rated flag and the display texts to bridge posts."""
     ids = [post["post_id"] for post in posts]
     rows: dict[int, tuple[Any, ...]] = {}
     for start in range(0, len(ids), 500):
@@ -34,53 +31,77 @@ def add_page_fields(db: sqlite3.Connection, posts: list[dict[str, Any]]) -> None
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT id, body_html, preview, net_votes, active_votes FROM posts WHERE id IN ({marks})"
         rows.update((row[0], row[1:]) for row in db.execute(sql, chunk))
+    now = time.time()
     for post in posts:
-        post["body_html"], post["preview"], post["net_votes"], votes = rows[post["post_id"]]
-        post["votes"] = orjson.loads(votes)
+        post["body_html"], post["preview"], post["net_votes"], post["votes_json"] = rows[post["post_id"]]
         post["low_rated"] = low_rated(post)
+        post["created_ts"] = parse_time(post["created"])
+        post["edited"] = post["updated"] != post["created"]
         declined = post["max_accepted_payout"].startswith("0.000 ")
         post["shown"] = shown(post, post["stats"]["total_votes"], declined, now)
 
 
+# The columns of a thread's comments that the comment tree shows.
+THREAD_SQL = (
+    "SELECT p.id, p.author, p.permlink, p.parent_author, p.parent_permlink, p.category, p.depth, p.root_author,"
+    " p.root_permlink, p.body_html, p.created, p.updated, p.children, p.net_rshares, p.is_paidout,"
+    " p.pending_payout, p.total_votes, p.max_accepted_payout, p.active_votes, COALESCE(c.total_payout_value, 0)"
+    " + COALESCE(c.curator_payout_value, 0), COALESCE(r.reputation, 0)"
+    f" FROM {POST_FROM} WHERE p.root_author = ? AND p.root_permlink = ? ORDER BY p.id LIMIT 2001"
+)
+THREAD_COLUMNS = [
+    "post_id",
+    "author",
+    "permlink",
+    "parent_author",
+    "parent_permlink",
+    "category",
+    "depth",
+    "root_author",
+    "root_permlink",
+    "body_html",
+    "created_ts",
+    "updated_ts",
+    "children",
+    "net_rshares",
+    "is_paidout",
+    "pending_payout",
+    "total_votes",
+    "max_accepted_payout",
+    "votes_json",
+    "paid",
+    "reputation",
+]
+
+
 def comment_thread(db: sqlite3.Connection, top: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every post of `top`'s thread (the root and up to 2,000 comments, as bridge.get_discussion) in
-    the light shape the comment tree shows, keyed "author/permlink", each listing its replies' keys;
-    one query, for threads of hundreds of comments."""
-    rows = fetch_posts(
-        db, "p.root_author = ? AND p.root_permlink = ?", (top["root_author"], top["root_permlink"]), "p.id", 2001
-    )
+    the light shape the comment tree shows, keyed "author/permlink", each listing its replies' keys:
+    one narrow query, for threads of hundreds of comments."""
     now = time.time()
-    thread = {f"{row['author']}/{row['permlink']}": light_comment(row, now) for row in rows}
-    for row in rows:
-        parent = thread.get(f"{row['parent_author']}/{row['parent_permlink']}")
-        if row["depth"] > 0 and parent is not None:
-            parent["replies"].append(f"{row['author']}/{row['permlink']}")
+    thread = {}
+    for row in db.execute(THREAD_SQL, (top["root_author"], top["root_permlink"])):
+        comment = light_comment(dict(zip(THREAD_COLUMNS, row, strict=True)), now)
+        thread[f"{comment['author']}/{comment['permlink']}"] = comment
+        parent = thread.get(f"{comment['parent_author']}/{comment['parent_permlink']}")
+        if comment["depth"] > 0 and parent is not None:
+            parent["replies"].append(f"{comment['author']}/{comment['permlink']}")
     return thread
 
 
-def light_comment(row: dict[str, Any], now: float) -> dict[str, Any]:
-    """An index row as the comment tree needs it (what bridge_post gives, less the rest)."""
-    rep = display_score(row["reputation"])
-    pending = row["pending_payout"] / 1000
-    comment = {
-        "post_id": row["id"],
-        "author": row["author"],
-        "permlink": row["permlink"],
-        "category": row["category"],
-        "url": url(row),
-        "body_html": row["body_html"],
-        "created": format_time(row["created"]),
-        "updated": format_time(row["updated"]),
-        "children": row["children"],
-        "net_rshares": row["net_rshares"],
-        "is_paidout": bool(row["is_paidout"]),
-        "payout": (row["total_payout_value"] + row["curator_payout_value"] + row["pending_payout"]) / 1000,
-        "author_reputation": rep,
-        "votes": orjson.loads(row["active_votes"]),
-        "low_rated": pending < MIN_PAYOUT and (rep < 1 or row["net_rshares"] < 0),
-        "replies": [],
-    }
-    comment["shown"] = shown(comment, row["total_votes"], row["max_accepted_payout"] == 0, now)
+def light_comment(comment: dict[str, Any], now: float) -> dict[str, Any]:
+    """A thread row completed with what the tree reads (bridge_post's names, less the rest)."""
+    rep = display_score(comment.pop("reputation"))
+    comment.update(
+        url=url(comment),
+        created=iso_time(comment["created_ts"]),
+        edited=comment["updated_ts"] != comment["created_ts"],
+        payout=(comment.pop("paid") + comment["pending_payout"]) / 1000,
+        author_reputation=rep,
+        low_rated=comment["pending_payout"] < MIN_PAYOUT * 1000 and (rep < 1 or comment["net_rshares"] < 0),
+        replies=[],
+    )
+    comment["shown"] = shown(comment, comment["total_votes"], comment["max_accepted_payout"] == 0, now)
     return comment
 
 
@@ -89,9 +110,9 @@ def shown(post: dict[str, Any], total_votes: int, declined: bool, now: float) ->
     page, the delete rule."""
     return {
         "declined": declined,
-        **when(post["created"], now),
+        "ago": relative_time(post["created_ts"], now),
+        "full": post["created"].replace("T", " ") + " UTC",
         "rep": int(post["author_reputation"]),
-        "edited": post["updated"] != post["created"],
         "money": money(post["payout"]),
         "replies": plural(post["children"], "reply", "replies"),
         "votes": plural(total_votes, "vote"),
@@ -107,7 +128,7 @@ def low_rated(post: dict[str, Any]) -> bool:
 
 
 def upvotes(post: dict[str, Any]) -> int:
-    return sum(1 for vote in post["votes"] if int(vote["rshares"]) != 0)
+    return sum(1 for vote in orjson.loads(post["votes_json"]) if int(vote["rshares"]) != 0)
 
 
 def comment_key(sort: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
@@ -116,7 +137,7 @@ def comment_key(sort: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     if sort == "votes":
         return lambda p: (-upvotes(p), p["post_id"])
     if sort == "new":
-        return lambda p: (p["low_rated"], -parse_time(p["created"]), -p["post_id"])
+        return lambda p: (p["low_rated"], -p["created_ts"], -p["post_id"])
     return lambda p: (p["low_rated"], -p["payout"], -int(p["net_rshares"]), p["post_id"])
 
 
@@ -140,7 +161,8 @@ def thread_tree(thread: dict[str, dict[str, Any]], key: str, sort: str, depth: i
 
 def voters(post: dict[str, Any]) -> dict[str, Any]:
     """The top voters by |rshares| (zero skipped) as "+ name" / "- name", and how many more there are."""
-    counted = sorted((v for v in post["votes"] if int(v["rshares"]) != 0), key=lambda v: -abs(int(v["rshares"])))
+    votes = orjson.loads(post["votes_json"])
+    counted = sorted((v for v in votes if int(v["rshares"]) != 0), key=lambda v: -abs(int(v["rshares"])))
     shown = [{"name": v["voter"], "up": int(v["rshares"]) > 0} for v in counted[:MAX_VOTERS]]
     return {"shown": shown, "more": max(len(counted) - MAX_VOTERS, 0), "total": post["stats"]["total_votes"]}
 

@@ -8,6 +8,7 @@ from typing import Any
 from ..api.jsonrpc import RpcError
 from ..api.reads import ChainReader
 from ..api.rewards import feed
+from ..chain import params
 from ..chain.objects import MAX_TIME, Account
 from ..protocol.types import format_time
 
@@ -72,6 +73,8 @@ def figures(reader: ChainReader, account: Account) -> dict[str, Any]:
         ),
         "power_down_rate": account.vesting_withdraw_rate / 1e6 * rate,
         "steem_per_vests": rate,
+        "power_down_weeks": params.VESTING_WITHDRAW_INTERVALS,
+        "undelegate_days": params.DELEGATION_RETURN_PERIOD // 86_400,
     }
 
 

@@ -66,7 +66,7 @@
   }
 
   function vests(steemPower) {
-    const rate = Number($('.wallet').dataset.steemPerVests);
+    const rate = Number($('section.wallet').dataset.steemPerVests);
     return asset(Number(steemPower) / rate, 'VESTS');
   }
 
@@ -235,7 +235,8 @@
       return openInline(button.parentElement, 'vote-form', { author, permlink, sign: act === 'vote' ? '1' : '-1' });
     }
     if (act === 'reply') {
-      const { author, permlink, category } = target(button);
+      const { author, permlink } = target(button);
+      const { category } = button.closest('[data-category]').dataset;
       return openInline(button.parentElement, 'reply-form', { author, permlink, category });
     }
     if (BUTTONS[act] && me) {
