@@ -85,6 +85,8 @@ def test_stop_stops_every_notification_and_start_restarts_them(chain: Chain, boa
     confirmations = chain.replies_of_bot("alice", "re-stop")
     assert len(confirmations) == 1
     assert "will not send you notifications any more" in confirmations[0]["body"]
+    board.stop()  # the opt-out is in the board's database: it holds across a restart
+    board.start()
     chain.post("alice", "re-stop-again", "stop", parent=(BOT, notification))
     chain.post("bob", "bobs-post")
     chain.vote("alice", "bob", "bobs-post")  # alice's first vote: earned, never announced
