@@ -134,13 +134,17 @@ def advance(node: RunningNode, seconds: int) -> None:
 
 
 def broadcast(node: RunningNode, ops: list[Operation], name: str, role: str = "posting") -> None:
-    """A transaction signed here with a demo key (test setup that needs no browser)."""
+    """A transaction signed here with a demo account's key (test setup that needs no browser)."""
+    signed(node, ops, key(name, role))
+
+
+def signed(node: RunningNode, ops: list[Operation], signer: PrivateKey) -> None:
     dgp = node.call("condenser_api.get_dynamic_global_properties")
     num, prefix = reference_block(bytes.fromhex(dgp["head_block_id"]))
     tx = SignedTransaction(num, prefix, parse_time(dgp["time"]) + 60, tuple(ops))
     node.call(
         "condenser_api.broadcast_transaction_synchronous",
-        [tx.sign([key(name, role)], bytes.fromhex(node.chain_id)).to_json()],
+        [tx.sign([signer], bytes.fromhex(node.chain_id)).to_json()],
     )
 
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from stoa.protocol import PrivateKey
 from stoa.protocol.operations import Comment, Vote
 
-from ..integration.conftest import RunningNode
-from .conftest import Traffic, advance, broadcast, login, open_context, screenshot, secrets, watch_dialogs
+from ..integration.conftest import INIT_WIF, RunningNode
+from .conftest import Traffic, advance, broadcast, login, open_context, screenshot, secrets, signed, watch_dialogs
 
 TRAFFIC: list[Traffic] = []
 POST_TITLE = "Cats of the week"
@@ -299,6 +300,29 @@ def test_list_page_night_mode_and_keyboard(alice: Page) -> None:
     screenshot(alice, "list-night")
     alice.get_by_role("button", name="Toggle night mode").click()
     screenshot(alice, "list")
+
+
+def test_payout_and_redeem_rewards(alice: Page, node: RunningNode) -> None:
+    url = post_url(node)
+    author, permlink = url.split("/@")[1].split("/")
+    signed(node, [Vote("initminer", author, permlink, 10000)], PrivateKey.from_wif(INIT_WIF))  # a big stake
+    alice.goto(url)
+    menu = alice.locator("article.post .payout-menu")
+    menu.locator("summary").click()
+    expect(menu).to_contain_text("Pending payout amount: $")
+    expect(menu).to_contain_text("Breakdown:")
+    comment = node.call("database_api.find_comments", {"comments": [[author, permlink]]})["comments"][0]
+    node.call("debug_node_api.debug_generate_blocks_until", {"head_block_time": comment["cashout_time"]})
+    node.call("debug_node_api.debug_generate_blocks", {"count": 1})
+    alice.reload()
+    alice.locator("article.post .payout-menu summary").click()
+    expect(menu).to_contain_text("Past Payouts $")
+    alice.goto("/@alice/transfers")
+    power = figure(alice, "steem-power")
+    alice.get_by_role("button", name="Redeem Rewards (Transfer to Balance)").click()
+    expect(alice.locator(".rewards")).to_have_count(0)
+    assert figure(alice, "steem-power") > power
+    expect(alice.locator("table.history")).to_contain_text("Claim rewards:")
 
 
 def test_no_request_ever_carries_a_password_or_key() -> None:
