@@ -146,15 +146,9 @@ def start_board(node: Node, data_dir: Path, host: str, port: int) -> subprocess.
         return None
     board_dir, board_port = data_dir / "board", port + 5
     click.echo(f"Board of Honor: http://{host}:{board_port}/  (@{node.genesis.board_account}, data in {board_dir})")
-    command = ["board", "--node", f"http://{host}:{port}/", "--data-dir", str(board_dir), "--host", host]
-    command += [
-        "--port",
-        str(board_port),
-        "--account",
-        node.genesis.board_account,
-        "--site-url",
-        f"http://{host}:{port}",
-    ]
+    command = ["board", "--node", f"http://{host}:{port}/", "--site-url", f"http://{host}:{port}"]
+    command += ["--data-dir", str(board_dir), "--host", host, "--port", str(board_port)]
+    command += ["--account", node.genesis.board_account]
     return subprocess.Popen([sys.executable, "-m", "stoa.cli", *command], preexec_fn=die_with_parent)
 
 
