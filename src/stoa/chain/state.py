@@ -50,9 +50,16 @@ class Table(Generic[T]):
     """A table whose rows are instances of a dataclass, keyed by some of its fields."""
 
     def __init__(
-        self, name: str, cls: type[T], key: tuple[str, ...], indexes: tuple[str, ...] = (), cached: bool = False
+        self,
+        name: str,
+        cls: type[T],
+        key: tuple[str, ...],
+        indexes: tuple[str, ...] = (),
+        cached: bool = False,
+        clustered: bool = False,
     ) -> None:
         self.name = name
+        self.clustered = clustered  # rows stored in key order (WITHOUT ROWID): range scans by key read one tree
         self.cached = cached  # the writer keeps its rows in the write-back cache (writeback.py)
         self.cls = cls
         self.key = key
@@ -73,7 +80,9 @@ class Table(Generic[T]):
 
     def ddl(self) -> list[str]:
         columns = ", ".join(f"{c} {self._types[c]} NOT NULL" for c in self.columns)
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({', '.join(self.key)}))"]
+        layout = " WITHOUT ROWID" if self.clustered else ""
+        key = ", ".join(self.key)
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.name} ({columns}, PRIMARY KEY ({key})){layout}"]
         statements += [
             f"CREATE INDEX IF NOT EXISTS {self.name}_{index.replace(', ', '_')} ON {self.name} ({index})"
             for index in self.indexes
@@ -178,7 +187,9 @@ ACCOUNTS = Table("accounts", Account, ("name",), ("id", "next_vesting_withdrawal
 COMMENTS = Table(
     "comments", Comment, ("author", "permlink"), ("id", "cashout_time", "parent_author, parent_permlink"), cached=True
 )
-COMMENT_VOTES = Table("comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",), cached=True)
+COMMENT_VOTES = Table(
+    "comment_votes", CommentVote, ("author", "permlink", "voter"), ("voter",), cached=True, clustered=True
+)
 WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))
 WITNESS_VOTES = Table("witness_votes", WitnessVote, ("account", "witness"), ("witness",))
 BLOCK_SUMMARY = Table("block_summary", BlockSummary, ("slot",))
