@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect, sync_playwright
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -108,29 +108,50 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     node.stop()
 
 
-@pytest.fixture
-def alice(served: RunningNode) -> Iterator[Page]:
+def in_own_thread(test: Callable[[], None]) -> None:
+    """Run `test` in a thread of its own: Playwright's sync API will not start in a thread where
+    another one runs (tests/browser keeps a session-long browser in the main thread)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            test()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(180)
+    assert not thread.is_alive(), "the browser test did not finish in 3 minutes"
+    if failures:
+        raise failures[0]
+
+
+def as_alice(served: RunningNode, steps: Callable[[Page], None]) -> None:
+    """A fresh chromium, alice logged in with her password, then `steps`; no request may leave the
+    node or carry the password."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         traffic = Traffic()
-        context = open_context(browser, served, traffic)
-        page = context.new_page()
+        page = open_context(browser, served, traffic).new_page()
         login(page, "alice", "password")
-        yield page
-        assert traffic.foreign == []
-        assert not [body for body in traffic.bodies() if "password" in body]
+        steps(page)
         browser.close()
+    assert traffic.foreign == []
+    assert not [body for body in traffic.bodies() if "password" in body]
 
 
 def open_orders(page: Page) -> list[str]:
     return page.locator("#open-orders tbody tr td:nth-child(3)").all_inner_texts()
 
 
-def test_place_and_cancel_an_order_in_the_browser(alice: Page, served: RunningNode) -> None:
+def test_place_and_cancel_an_order_in_the_browser(served: RunningNode) -> None:
+    in_own_thread(lambda: as_alice(served, lambda page: trade(page, served)))
+
+
+def trade(alice: Page, served: RunningNode) -> None:
     alice.goto("/market")
     widget = alice.locator(".coin-marketplace")
     expect(widget.locator("li.coin")).to_have_count(7)
