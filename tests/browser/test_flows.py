@@ -274,7 +274,14 @@ def test_private_key_login_and_role_checks(bob: Page) -> None:
 
     bob.locator("header").get_by_role("button", name="Log out").click()
     expect(bob.locator("a.logged-out")).to_be_visible()
-    login(bob, "bob", key("bob", "posting").wif())
+    bob.goto("/login.html")
+    bob.get_by_label("Account name").fill("bob")
+    bob.get_by_label("Password or private key").fill(key("bob", "posting").wif())
+    bob.get_by_label("Remember me", exact=False).check()
+    bob.get_by_role("button", name="Log in").click()
+    bob.wait_for_url("**/@bob/feed")
+    stored = bob.evaluate("() => [sessionStorage.getItem('stoa.session'), localStorage.getItem('stoa.session')]")
+    assert stored[0] is None and '"posting":"5' in stored[1] and '"active"' not in stored[1]
     bob.goto("/@bob/transfers")
     bob.locator("#steem").get_by_role("button", name="Transfer").click()
     bob.locator("#transfer-form").get_by_label("To").fill("alice")

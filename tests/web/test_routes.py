@@ -10,7 +10,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from stoa.web.site import VENDOR
+from stoa.web.site import VENDOR, env
 
 from .conftest import OPTIONS, VOTERS, WELCOME
 
@@ -32,6 +32,19 @@ def test_list_sorts_and_tags(client: TestClient) -> None:
     tags = page(client, "/tags")
     assert '<a href="/trending/news">#news</a>' in tags and '<a href="/trending/tests">#tests</a>' in tags
     assert '<a href="/created/news">#news</a>' in page(client, "/created")  # the sidebar's trending tags
+
+
+def test_pages_of_lists(client: TestClient) -> None:
+    older = page(client, "/created?after=bob/markets-this-week")
+    assert 'href="/news/@alice/welcome-to-stoa"' in older and 'href="/news/@bob/markets-this-week"' not in older
+    assert "Options</a>" not in page(client, "/created/tests?after=dave/options")
+    comments = page(client, "/@voter3/comments")
+    first = re.search(r'href="/tests/@dave/options#@voter3/([a-z0-9-]+)"', comments)[1]
+    assert f"#@voter3/{first}" not in page(client, f"/@voter3/comments?after=voter3/{first}")
+    many = [{"author": "a", "permlink": f"p{n}"} for n in range(20)]
+    more = env.get_template("_macros.html").module.more_link(many, 20)  # type: ignore[attr-defined]
+    assert '<a href="?after=a/p19">More posts</a>' in more
+    assert "More posts" not in env.get_template("_macros.html").module.more_link(many[:5], 20)  # type: ignore[attr-defined]
 
 
 def test_profile_tabs(client: TestClient) -> None:
@@ -145,6 +158,7 @@ def test_scripts(client: TestClient) -> None:
         "/trending/" + "a" * 33,
         "/submit.html?edit=dave/nope",
         "/tests/@nobody/options",
+        "/created?after=dave/nope",
     ],
 )
 def test_unknown_things_are_404_pages(client: TestClient, path: str) -> None:
@@ -165,6 +179,9 @@ def test_unknown_things_are_404_pages(client: TestClient, path: str) -> None:
         "/login.html?next=/",
         "/@dave.json?x=1",
         OPTIONS + ".json?x=1",
+        "/created?after=not-a-post",
+        "/@dave/followers?after=dave/options",
+        "/@dave/transfers?after=dave/options",
     ],
 )
 def test_malformed_queries_are_400_pages(client: TestClient, path: str) -> None:

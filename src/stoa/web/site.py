@@ -45,6 +45,7 @@ VENDOR = {  # the browser scripts `make` installs with npm (js/package.json)
     "dsteem.js": NODE_MODULES / "dsteem" / "dist" / "dsteem.js",
 }
 env.filters.update(voters=views.voters)
+env.globals["page_size"] = PAGE_SIZE
 
 
 class PageError(Exception):
@@ -97,23 +98,37 @@ class Site:
     def posts_list(self, request: Request) -> Response:
         sort = request.path_params.get("sort", "trending")
         tag = request.path_params.get("tag", "")
-        bad_query(request, {})
+        after = self.after_post(bad_query(request, {"after": None}))
         if sort not in LIST_SORTS:
             raise PageError(404, f"no such page: /{sort}")
         if tag and (
             len(tag) > MAX_TAG or self.db.execute("SELECT 1 FROM post_tags WHERE tag = ?", (tag,)).fetchone() is None
         ):
             raise PageError(404, f"no posts tagged #{tag}")
-        if sort == "muted":
-            where, params = MUTED, [tag] if tag else []
-            if tag:
-                where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
-            rows = fetch_posts(self.db, where, tuple(params), "p.created DESC, p.id DESC", PAGE_SIZE)
-        else:
-            rows = ranked(self.db, sort, tag, None, PAGE_SIZE, False)
+        rows = self.muted(tag, after) if sort == "muted" else ranked(self.db, sort, tag, after, PAGE_SIZE, False)
         return self.page(
             "list.html", sort=sort, tag=tag, sorts=SORT_LABELS, posts=self.bridge_posts(rows), tags=self.top_tags(12)
         )
+
+    def muted(self, tag: str, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """Low-rated posts (net downvoted, or by an author of negative reputation), newest first."""
+        where, params = MUTED, []
+        if tag:
+            where += " AND p.id IN (SELECT post_id FROM post_tags WHERE tag = ?)"
+            params.append(tag)
+        if after is not None:
+            where += " AND (p.created < ? OR (p.created = ? AND p.id < ?))"
+            params += [after["created"], after["created"], after["id"]]
+        return fetch_posts(self.db, where, tuple(params), "p.created DESC, p.id DESC", PAGE_SIZE)
+
+    def after_post(self, query: dict[str, str]) -> dict[str, Any] | None:
+        """The post a page of a list starts after (`?after=author/permlink`)."""
+        if "after" not in query:
+            return None
+        author, _, permlink = query["after"].partition("/")
+        if not permlink or account_name_problem(author) is not None:
+            raise PageError(400, "after must name a post as author/permlink")
+        return self.find_post(author, permlink)
 
     def top_tags(self, limit: int) -> list[dict[str, Any]]:
         """The trending tags, worked out once per block (they sum every unpaid post's payout)."""
@@ -193,7 +208,7 @@ class Site:
         if user.endswith(".json") and "rest" not in request.path_params:
             bad_query(request, {})
             return json_response({"user": self.account_json(user.removesuffix(".json"))})
-        bad_query(request, {})
+        query = bad_query(request, {"after": None} if tab in POST_TABS else {})
         if self.reader.state.account(checked_name(user)) is None:
             raise PageError(404, f"no such account @{user}")
         context: dict[str, Any] = {"person": profile(self.reader, user), "tab": tab, "tabs": PROFILE_TABS}
@@ -207,8 +222,9 @@ class Site:
         elif tab == "notifications":
             context["notifications"] = account_notifications(self.reader, {"account": user, "limit": 50})
         else:
-            query = {"account": user, "sort": tab, "limit": PAGE_SIZE}
-            context["posts"] = account_posts(self.db, query)
+            after = self.after_post(query)
+            start = {"start_author": after["author"], "start_permlink": after["permlink"]} if after else {}
+            context["posts"] = account_posts(self.db, {"account": user, "sort": tab, "limit": PAGE_SIZE, **start})
             views.add_page_fields(self.db, context["posts"])
         return self.page("profile.html", **context)
 

@@ -1,6 +1,10 @@
 /* The site's page behaviour: shows the controls a logged-in reader may use, turns each button and
  * form into an operation, signs it with window.Stoa (stoa.js) and reloads to show the result; plus
- * night mode, the editor's live preview and autosaved drafts. Reading never needs this file. */
+ * night mode, the editor's live preview and autosaved drafts. Reading never needs this file.
+ *
+ * Another page adds its own forms with window.StoaSite.form(action, build): a
+ * <form data-action="action"> then submits as build(form, account) → [operations, role] (or
+ * [operations, role, after]); a broadcast's error from the node shows in #status. */
 (function () {
   'use strict';
   const APP = 'stoa/0.1';
@@ -338,6 +342,11 @@
     window.localStorage.setItem('stoa.theme', theme);
     document.documentElement.dataset.theme = theme;
   }
+
+  window.StoaSite = {
+    form(action, build) { FORMS[action] = build; },
+    say,
+  };
 
   applyTheme();
   document.addEventListener('DOMContentLoaded', () => {
