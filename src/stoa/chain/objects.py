@@ -199,6 +199,14 @@ class RecentTransaction:
 
 
 @dataclass(slots=True)
+class Reputation:
+    """An author's raw reputation (the reputation plugin's; not consensus)."""
+
+    account: str
+    reputation: int
+
+
+@dataclass(slots=True)
 class VestingDelegation:
     delegator: str
     delegatee: str

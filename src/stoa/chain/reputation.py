@@ -1,6 +1,6 @@
 """Author reputation, by the rule of steemd's reputation plugin (protocol.md §4.9). Not consensus:
-its table (`reputations`, created with the history tables) is outside the state digest and is
-rebuilt by replay like the history.
+its table (`reputations`, cached like the hot consensus tables) is outside the state digest and
+is rebuilt by replay like the history.
 
 Raw reputation grows by `rshares >> 6` of each vote. A voter with negative reputation moves nobody's;
 a downvote counts only when the voter's reputation is above the author's. Changing a vote first takes
@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import math
 
-from .state import State
+from .objects import Reputation
+from .state import REPUTATIONS, State
 
 
 def reputation(state: State, account: str) -> int:
-    known = state.memo.setdefault("reputation", {})
-    if account not in known:
-        found = state.db.execute("SELECT reputation FROM reputations WHERE account = ?", (account,)).fetchone()
-        known[account] = int(found[0]) if found else 0
-    return int(known[account])
+    found = REPUTATIONS.get(state.db, account)
+    return 0 if found is None else found.reputation
 
 
 def _counts(voter_rep: int, author_rep: int, rshares: int) -> bool:
@@ -38,12 +36,7 @@ def apply_vote(state: State, voter: str, author: str, old_rshares: int | None, n
             voter_rep = author_rep
     if _counts(voter_rep, author_rep, new_rshares):
         author_rep += new_rshares >> 6
-    state.db.execute(
-        "INSERT INTO reputations (account, reputation) VALUES (?, ?)"
-        " ON CONFLICT (account) DO UPDATE SET reputation = excluded.reputation",
-        (author, author_rep),
-    )
-    state.memo["reputation"][author] = author_rep
+    REPUTATIONS.put(state.db, Reputation(author, author_rep))
 
 
 def display_score(raw: int) -> float:

@@ -32,6 +32,7 @@ from .objects import (
     FeedHistory,
     LimitOrder,
     RecentTransaction,
+    Reputation,
     RewardFund,
     SavingsWithdraw,
     VestingDelegation,
@@ -224,19 +225,21 @@ CONSENSUS_TABLES: tuple[Table[Any], ...] = (
     FEED_HISTORY,
 )
 
+REPUTATIONS = Table("reputations", Reputation, ("account",), cached=True)  # not consensus: outside the digest
+
 # What the node remembers beside consensus: every applied operation (real and virtual), each
 # account's history, and where each transaction landed. Rebuilt by replay like everything else.
 HISTORY_DDL = [
-    "CREATE TABLE IF NOT EXISTS reputations (account TEXT PRIMARY KEY, reputation INTEGER NOT NULL)",
     """CREATE TABLE IF NOT EXISTS operations (
         id INTEGER PRIMARY KEY, block_num INTEGER NOT NULL, trx_in_block INTEGER NOT NULL,
         op_in_trx INTEGER NOT NULL, virtual_op INTEGER NOT NULL, trx_id TEXT NOT NULL,
         timestamp INTEGER NOT NULL, op BLOB NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS operations_block ON operations (block_num)",
     """CREATE TABLE IF NOT EXISTS account_history (
-        account TEXT NOT NULL, seq INTEGER NOT NULL, op_id INTEGER NOT NULL, PRIMARY KEY (account, seq))""",
+        account TEXT NOT NULL, seq INTEGER NOT NULL, op_id INTEGER NOT NULL, PRIMARY KEY (account, seq)
+    ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS transaction_index (
-        trx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, trx_num INTEGER NOT NULL)""",
+        trx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, trx_num INTEGER NOT NULL) WITHOUT ROWID""",
 ]
 
 
@@ -274,7 +277,7 @@ class State:
         for table in CONSENSUS_TABLES:
             for statement in table.ddl():
                 db.execute(statement)
-        for statement in HISTORY_DDL:
+        for statement in [*REPUTATIONS.ddl(), *HISTORY_DDL]:
             db.execute(statement)
         return cls(db, writer=True)
 
