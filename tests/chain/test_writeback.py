@@ -116,3 +116,24 @@ def test_sql_write_outside_a_savepoint_drops_the_cached_rows(state: State, tmp_p
 def test_writes_outside_a_transaction_go_straight_to_sqlite(state: State, tmp_path: Path) -> None:
     TRANSACTIONS.insert(state.db, tx(1))
     assert stored(tmp_path / "state.db") == {tx(1).trx_id: 100}
+
+
+def due_ids(state: State, moment: int) -> list[int]:
+    found = TRANSACTIONS.due(state.db, "expiration", moment, ("expiration", "trx_id"))
+    return [int.from_bytes(row.trx_id, "big") for row in found]
+
+
+def test_due_rows_merge_pending_changes_without_flushing(state: State, tmp_path: Path) -> None:
+    with state.transaction():
+        for n, expiration in ((1, 100), (2, 300), (3, 150)):
+            TRANSACTIONS.insert(state.db, tx(n, expiration))
+    with state.transaction():
+        assert due_ids(state, 200) == [1, 3]
+        TRANSACTIONS.update(state.db, tx(1, 500))  # no longer due
+        TRANSACTIONS.update(state.db, tx(2, 120))  # now due, and first
+        TRANSACTIONS.insert(state.db, tx(4, 90))  # new and due
+        assert due_ids(state, 200) == [4, 2, 3]
+        TRANSACTIONS.update(state.db, tx(4, 400))  # the earliest pending row changes after it was asked for
+        assert due_ids(state, 200) == [2, 3]
+        assert stored(tmp_path / "state.db")[tx(1).trx_id] == 100  # nothing flushed
+    assert due_ids(state, 200) == [2, 3]

@@ -94,6 +94,9 @@ class Table(Generic[T]):
         values = self._values(obj)
         return values if isinstance(values, tuple) else (values,)
 
+    def _row_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(row[self.columns.index(k)] for k in self.key)
+
     def key_of(self, obj: T) -> tuple[Any, ...]:
         values = self._key_values(obj)
         return values if len(self.key) > 1 else (values,)
@@ -163,10 +166,11 @@ class Table(Generic[T]):
         found = BASE_EXECUTE(db, sql, (moment,)).fetchall()
         rows = self._rows(db)
         if rows is not None and rows.pending:
+            found = [row for row in found if self._row_key(row) not in rows.pending]
             at = self.columns.index(column)
-            key_at = [self.columns.index(k) for k in self.key]
-            found = [row for row in found if tuple(row[i] for i in key_at) not in rows.pending]
-            found += [row for key in rows.pending if (row := rows.rows[key]) is not None and row[at] <= moment]
+            earliest = rows.earliest_pending(at)
+            if earliest is not None and earliest <= moment:
+                found += [row for key in rows.pending if (row := rows.rows[key]) is not None and row[at] <= moment]
             order_at = [self.columns.index(c) for c in order]
             found.sort(key=lambda row: [row[i] for i in order_at])
         return [self.cls(*row) for row in found]

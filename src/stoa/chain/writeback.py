@@ -49,6 +49,16 @@ class TableRows:
     pending: set[Key] = field(default_factory=set)
     written: set[Key] = field(default_factory=set)
     next_id: int | None = None  # the next free `id`, once asked for
+    # column index → the smallest value among pending rows, for the columns `earliest_pending` was asked
+    # about (time columns end-of-block steps look up); kept current by `write`, forgotten on undo
+    earliest: dict[int, Any] = field(default_factory=dict)
+
+    def earliest_pending(self, column: int) -> Any:
+        """The smallest value of `column` among the pending rows that exist (None if there are none)."""
+        if column not in self.earliest:
+            values = [row[column] for key in self.pending if (row := self.rows[key]) is not None]
+            self.earliest[column] = min(values, default=None)
+        return self.earliest[column]
 
     def take_id(self, db: sqlite3.Connection) -> int:
         """The next free value of the table's `id` column, counting rows not yet written."""
@@ -99,6 +109,10 @@ class RowCache:
         rows.rows[key] = row
         rows.pending.add(key)
         rows.written.add(key)
+        if row is not None and rows.earliest:
+            for column, floor in rows.earliest.items():
+                if floor is None or row[column] < floor:
+                    rows.earliest[column] = row[column]
 
     def flush(self) -> None:
         """Write every pending row: upserts for rows that exist, deletes for rows that don't."""
@@ -120,6 +134,7 @@ class RowCache:
         if upserts:
             BASE_EXECUTEMANY(self.db, rows.table.sql_upsert, upserts)
         rows.pending.clear()
+        rows.earliest.clear()
         self.flushes += 1
 
     # --- savepoints and transactions -----------------------------------------------------------
@@ -147,6 +162,7 @@ class RowCache:
                 rows.pending.discard(key)
         for rows in self.tables.values():
             rows.next_id = None
+            rows.earliest.clear()
             if self.flushes != mark.flushes:  # SQLite undid rows written since the mark: write them again
                 rows.pending.update(key for key in rows.written if key in rows.rows)
         if not self.marks:
@@ -169,6 +185,7 @@ class RowCache:
             rows.written.clear()
             rows.pending.clear()
             rows.next_id = None
+            rows.earliest.clear()
         self.journal.clear()
         self.marks.clear()
 
