@@ -19,7 +19,7 @@ from .api.app import node_app
 from .board.badges import CATEGORIES, DEFAULT_POLICY, KINDS
 from .board.run import BoardKeyError, serve
 from .board.send import Settings
-from .chain.genesis import DEV_BOARD_ACCOUNT, GENESIS_FILE, InitError, init_data_dir
+from .chain.genesis import DEV_BOARD_ACCOUNT, GENESIS_FILE, InitError, init_data_dir, load_genesis
 from .chain.node import BLOCK_MODES, Node
 from .chain.params import DEV_INIT_MINER_WIF
 from .chain.state import connect
@@ -96,7 +96,7 @@ def prepare_index(data_dir: Path) -> None:
     if not (data_dir / GENESIS_FILE).exists():
         raise InitError(f"{data_dir} holds no network; run `stoa init --data-dir {data_dir}` first")
     db = connect(data_dir / "state.db")
-    if prepare_index_tables(db):
+    if prepare_index_tables(db, load_genesis(data_dir)):
         click.echo("The index was written by another version of Stoa; it was derived again from the operations.")
     db.close()
 
@@ -276,7 +276,9 @@ def index_rebuild(data_dir: Path) -> None:
     with progress_bar("indexing blocks") as progress:
         task = progress.add_task("index", total=None)
         db.execute("BEGIN IMMEDIATE")
-        head = rebuild_index(db, lambda done, total: progress.update(task, completed=done, total=total))
+        head = rebuild_index(
+            db, load_genesis(data_dir), lambda done, total: progress.update(task, completed=done, total=total)
+        )
         db.execute("COMMIT")
     posts = db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
     db.close()

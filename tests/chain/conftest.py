@@ -15,7 +15,7 @@ from stoa.chain.node import Node, Pending
 from stoa.chain.objects import Account
 from stoa.chain.params import DEV_INIT_MINER_WIF
 from stoa.chain.state import connect
-from stoa.index.ingest import ingest
+from stoa.index.ingest import genesis_accounts, ingest
 from stoa.index.schema import create as create_index
 from stoa.protocol import Asset, PrivateKey, SignedTransaction, reference_block
 from stoa.protocol.errors import ProtocolError
@@ -104,9 +104,9 @@ def virtual_ops(chain: DevChain, cls: type[Operation], block_num: int | None = N
 
 def indexed_chain(data_dir: Path) -> DevChain:
     """A new dev network in `data_dir` whose node feeds the social index, one block made."""
-    init_data_dir(data_dir, dev=True)
+    genesis = init_data_dir(data_dir, dev=True)
     db = connect(data_dir / "state.db")
-    create_index(db)
+    create_index(db, genesis_accounts(genesis))
     db.close()
     node = Node(data_dir, block_mode="manual", consumers=[ingest])
     node.produce_block()

@@ -21,10 +21,12 @@ import pytest
 
 from stoa.chain.state import connect
 from stoa.index.bulk import TABLES, AccountRow, FollowRow, PostRow, ReblogRow, VoteRow, load
+from stoa.index.ingest import genesis_accounts
 from stoa.index.schema import INDEX_TABLES, create
 from stoa.protocol.operations import Comment, CustomJson, EffectiveCommentVote, Operation, Vote
 
 from ..chain.conftest import DevChain, account, indexed_chain, role_key, virtual_ops
+from .test_ingest import tables
 
 NAMES = ("alice", "bob", "carol", "dave", "erin")
 
@@ -168,7 +170,7 @@ def build(chain: DevChain) -> Network:
 
 
 def snapshot(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
-    return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in TABLES}
+    return tables(db, TABLES)
 
 
 def test_bulk_load_equals_ingesting_the_blocks(indexed: DevChain, tmp_path: Path) -> None:
@@ -178,8 +180,9 @@ def test_bulk_load_equals_ingesting_the_blocks(indexed: DevChain, tmp_path: Path
     assert any(row[2] < 0 for row in live["post_votes"])  # downvotes are in
     assert len(live["reblogs"]) == 5 and len(live["follows"]) == 4  # ignored reblogs and follows are not
 
+    genesis = genesis_accounts(indexed.node.genesis)  # what ingestion knew from the start
     whole = connect(tmp_path / "whole.db")
-    create(whole)
+    create(whole, genesis)
     loaded = load(
         whole, accounts=net.accounts, posts=net.posts, votes=net.votes, follows=net.follows, reblogs=net.reblogs
     )
@@ -192,7 +195,7 @@ def test_bulk_load_equals_ingesting_the_blocks(indexed: DevChain, tmp_path: Path
 
     # In two loads split at a moment, with batches of 3: parents, votes' posts and blogs already in the database.
     split = connect(tmp_path / "split.db")
-    create(split)
+    create(split, genesis)
     middle = net.posts[12].time
     for part in (lambda t: t <= middle, lambda t: t > middle):
         load(

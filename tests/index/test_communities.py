@@ -46,6 +46,7 @@ def test_community_tables_and_rebuild(indexed: DevChain) -> None:
         chain.create_account(name)
     community_op(chain, LAB, "setRole", {"community": LAB, "account": "alice", "role": "mod"})
     community_op(chain, "alice", "setRole", {"community": LAB, "account": "bob", "role": "muted"})
+    community_op(chain, "alice", "setRole", {"community": LAB, "account": "initminer", "role": "member"})  # genesis
     community_op(chain, "alice", "subscribe", {"community": LAB})
     post(chain, "alice", "in-lab", ("", LAB))
     post(chain, "bob", "muted-reply", ("alice", "in-lab"))  # bob is muted: his reply is muted at once
@@ -60,6 +61,7 @@ def test_community_tables_and_rebuild(indexed: DevChain) -> None:
     assert rows(chain, "SELECT account, role, title FROM community_roles ORDER BY role DESC") == [
         (LAB, 8, ""),
         ("alice", 4, "Keeper"),
+        ("initminer", 2, ""),
         ("bob", -2, ""),
     ]
     assert rows(chain, "SELECT permlink, community, is_muted, is_pinned FROM posts ORDER BY id") == [
@@ -73,7 +75,7 @@ def test_community_tables_and_rebuild(indexed: DevChain) -> None:
         ("set_role",)
     ]
     live = snapshot(chain)
-    rebuild(chain.state.db)
+    rebuild(chain.state.db, chain.node.genesis)
     assert snapshot(chain) == live
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import orjson
@@ -10,7 +11,7 @@ import pytest
 
 from stoa.chain.node import Node
 from stoa.chain.state import connect
-from stoa.index.ingest import ingest, prepare, rebuild, tags_of
+from stoa.index.ingest import genesis_accounts, ingest, prepare, rebuild, tags_of
 from stoa.index.schema import INDEX_TABLES
 from stoa.protocol.operations import Comment, CustomJson, DeleteComment, Vote
 
@@ -36,8 +37,19 @@ def rows(chain: DevChain, sql: str) -> list[tuple]:
     return chain.state.db.execute(sql).fetchall()
 
 
+def table_rows(db: sqlite3.Connection, table: str) -> list[tuple]:
+    """Every row of a table, ordered by all its columns."""
+    columns = len(db.execute(f"SELECT * FROM {table} LIMIT 0").description)
+    order = ", ".join(str(column) for column in range(1, columns + 1))
+    return db.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+
+
+def tables(db: sqlite3.Connection, names: Iterable[str] = INDEX_TABLES) -> dict[str, list[tuple]]:
+    return {name: table_rows(db, name) for name in names}
+
+
 def snapshot(chain: DevChain) -> dict[str, list[tuple]]:
-    return {table: rows(chain, f"SELECT * FROM {table} ORDER BY 1, 2") for table in INDEX_TABLES}
+    return tables(chain.state.db)
 
 
 def follow(who: str, whom: str, what: list[str]) -> CustomJson:
@@ -77,11 +89,21 @@ def test_posts_edits_deletes_follows_and_rebuild(indexed: DevChain) -> None:
     chain.node.stop()
     db = connect(data_dir / "state.db")
     db.execute("BEGIN IMMEDIATE")
-    rebuild(db)
+    rebuild(db, chain.node.genesis)
     db.execute("COMMIT")
     db.close()
     chain.node = Node(data_dir, block_mode="manual", consumers=[ingest])
     assert snapshot(chain) == live
+
+
+def test_the_index_knows_the_genesis_accounts_and_the_created_ones(indexed: DevChain) -> None:
+    chain = indexed
+    genesis = rows(chain, "SELECT name FROM accounts ORDER BY name")  # the chain's, read by this test only
+    assert ("initminer",) in genesis and ("steemitboard",) in genesis
+    assert sorted(genesis_accounts(chain.node.genesis)) == [name for (name,) in genesis]
+    assert rows(chain, "SELECT name FROM known_accounts ORDER BY name") == genesis
+    chain.create_account("alice")
+    assert rows(chain, "SELECT name FROM known_accounts ORDER BY name") == sorted([*genesis, ("alice",)])
 
 
 def test_tags_are_lower_case_unique_and_at_most_eight() -> None:
@@ -98,10 +120,10 @@ def test_an_index_of_another_schema_version_is_derived_again(indexed: DevChain) 
     data_dir = chain.node.data_dir
     chain.node.stop()
     db = connect(data_dir / "state.db")
-    assert not prepare(db)  # current: nothing to do
+    assert not prepare(db, chain.node.genesis)  # current: nothing to do
     db.execute("UPDATE index_meta SET value = 1 WHERE key = 'version'")
     db.execute("DELETE FROM posts")
-    assert prepare(db)
+    assert prepare(db, chain.node.genesis)
     db.close()
     chain.node = Node(data_dir, block_mode="manual", consumers=[ingest])
     assert snapshot(chain) == live

@@ -398,9 +398,7 @@ def test_scores() -> None:
 def memory_index() -> sqlite3.Connection:
     """An index database without a chain: enough to feed operations to the notifications directly."""
     db = sqlite3.connect(":memory:")
-    create(db)
-    db.execute("CREATE TABLE accounts (name TEXT PRIMARY KEY)")
-    db.executemany("INSERT INTO accounts (name) VALUES (?)", [(f"user{i}",) for i in range(30)])
+    create(db, [f"user{i}" for i in range(30)])
     return db
 
 
@@ -436,7 +434,7 @@ def reopen_and_rebuild(chain: DevChain, drop_first: bool) -> None:
     db.execute("BEGIN IMMEDIATE")
     if drop_first:
         notifications.drop_tables(db)
-    rebuild(db)
+    rebuild(db, chain.node.genesis)
     db.execute("COMMIT")
     db.close()
     chain.node = Node(data_dir, block_mode="manual", consumers=[ingest])

@@ -9,15 +9,18 @@ uses: `render.render_body` for the HTML, preview and image, `ingest.tags_of` for
 (`render_body` is pure), so a loader fed a few body templates spends little time rendering.
 
 "Equal" means: for operations the loader covers, given in chain order, the rows of every table it
-writes (`TABLES`: posts, post_tags, post_votes, follows, reblogs, blog_entries, profiles) are equal,
-column by column and including post ids and timestamps, to what `ingest.ingest` writes when the same
-operations are applied in blocks at the given times. `tests/index/test_bulk.py` checks this against a
-real node. The notification and community tables (also in `schema.INDEX_TABLES`, written by the
-notifications and communities followers of ingestion) are left as they are: a bulk-loaded network has
-no notifications and no communities, so it refuses accounts named `hive-1NNNN` (ingestion would make
-those communities) and its posts stay outside any. The covered operations are:
+writes (`TABLES`: posts, post_tags, post_votes, follows, reblogs, blog_entries, profiles,
+known_accounts) are equal, column by column and including post ids and timestamps, to what
+`ingest.ingest` writes when the same operations are applied in blocks at the given times, provided the
+index was created knowing the network's genesis accounts, as `ingest.prepare` creates it
+(`schema.create(db, ingest.genesis_accounts(genesis))`). `tests/index/test_bulk.py` checks this
+against a real node. The notification and community tables (also in `schema.INDEX_TABLES`, written by
+the notifications and communities followers of ingestion) are left as they are: a bulk-loaded network
+has no notifications and no communities, so it refuses accounts named `hive-1NNNN` (ingestion would
+make those communities) and its posts stay outside any. The covered operations are:
 
-- account creation (a profiles row; the chain's own `accounts` rows are not the index's to write);
+- account creation (a profiles row and a known_accounts row; the chain's own `accounts` rows are not
+  the index's to write);
 - a new post or comment (`comment` on a new permlink): the posts row with its rendered HTML, preview,
   image, tags, root, category, depth, payout time and scores, its post_tags, a blog entry for a root
   post, `children` and `active` of every ancestor, and the author's profile post count;
@@ -52,14 +55,24 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from .communities import REGISTERS
-from .ingest import INSERT_POST, NewPost, follow_state, post_values, refresh_active_votes, scores, tags_of
+from .ingest import (
+    INSERT_KNOWN,
+    INSERT_POST,
+    INSERT_PROFILE,
+    NewPost,
+    follow_state,
+    post_values,
+    refresh_active_votes,
+    scores,
+    tags_of,
+)
 from .render import RenderedBody, render_body
 from .schema import DDL, FOLLOW_NONE, create
 
 T = TypeVar("T")
 
 # The index tables the loader writes (the rest of schema.INDEX_TABLES are the notifications').
-TABLES = ("posts", "post_tags", "post_votes", "follows", "reblogs", "blog_entries", "profiles")
+TABLES = ("posts", "post_tags", "post_votes", "follows", "reblogs", "blog_entries", "profiles", "known_accounts")
 
 DEFAULT_BATCH = 20_000
 RENDER_MEMO_LIMIT = 100_000
@@ -292,10 +305,8 @@ class _Loader:
             if communities:
                 raise ValueError(f"the bulk loader makes no communities; {communities[0]} would be one")
             with self._transaction():
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO profiles (account, created, json_metadata, active) VALUES (?, ?, ?, ?)",
-                    [(name, now, json_metadata, now) for name, now, json_metadata in batch],
-                )
+                self.db.executemany(INSERT_PROFILE, [(name, now, metadata, now) for name, now, metadata in batch])
+                self.db.executemany(INSERT_KNOWN, [(name,) for name, _, _ in batch])
             self.loaded.profiles += len(batch)
             self._report("accounts", self.loaded.profiles)
 

@@ -21,8 +21,8 @@ after the read model and the notifications (`ingest.FOLLOWERS`).
   `subscribe` to the community account, scored by the subscriber's reputation as follows are;
   `new_community` and `error` at 35.
 
-Accounts the operations name must be known to the index (created by an operation; the genesis
-accounts are not).
+Accounts the operations name must be known to the index (`ingest.known_account`: a genesis account
+or one an operation created), as they must be in hivemind's `hive_accounts`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from ..protocol.operations import (
     Operation,
 )
 from ..protocol.operations import Comment as CommentOp
-from .ingest import FOLLOWERS
+from .ingest import FOLLOWERS, known_account
 from .notifications import created_now, notified, notify, source_score
 
 TABLES = ("communities", "community_roles", "community_subscriptions", "community_flags")
@@ -271,10 +271,6 @@ def text(body: dict[str, Any], key: str, limit: int, allow_blank: bool = False) 
     check(value == value.strip(), f"invalid padding: {key}")
     check(len(value) <= limit, f"exceeds max len: {key}")
     return str(value)
-
-
-def known_account(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM profiles WHERE account = ?", (name,)).fetchone() is not None
 
 
 def community_post(db: sqlite3.Connection, command: CommunityOp, permlink: str) -> tuple[int, str, bool, bool]:

@@ -3,7 +3,9 @@
 Only operations and virtual operations reach here, never the chain's tables: posts come from
 `comment`, `delete_comment` and `comment_options`; votes and rshares from `vote` and
 `effective_comment_vote`; payouts from `comment_reward` and `comment_payout_update`; follows and
-reblogs from `custom_json` id `follow`; profiles from the account operations.
+reblogs from `custom_json` id `follow`; profiles and known accounts from the account operations. The
+accounts a network starts with are made by no operation: the node gives the index its genesis
+(`prepare`, `rebuild`), whose accounts it knows from the start.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from ..chain import params
 from ..chain.apply import AppliedBlock
+from ..chain.genesis import Genesis
 from ..protocol.operations import (
     AccountCreate,
     AccountCreateWithDelegation,
@@ -400,14 +404,27 @@ def add_blog_entry(db: sqlite3.Connection, account: str, post: int, now: int) ->
     )
 
 
-# --- profiles -----------------------------------------------------------------------------------
+# --- accounts and profiles ----------------------------------------------------------------------
+
+INSERT_PROFILE = "INSERT OR IGNORE INTO profiles (account, created, json_metadata, active) VALUES (?, ?, ?, ?)"
+INSERT_KNOWN = "INSERT OR IGNORE INTO known_accounts (name) VALUES (?)"
+
+
+def genesis_accounts(genesis: Genesis) -> tuple[str, ...]:
+    """The accounts `chain.genesis.create_genesis_state` makes for this genesis: the init account, the
+    system accounts and a dev network's board account."""
+    board = (genesis.board_account,) if genesis.board_account else ()
+    return (genesis.init_account, params.NULL_ACCOUNT, params.TEMP_ACCOUNT, params.TREASURY_ACCOUNT, *board)
+
+
+def known_account(db: sqlite3.Connection, name: str) -> bool:
+    """Whether the account exists, as the index knows it (a genesis account or one an operation created)."""
+    return db.execute("SELECT 1 FROM known_accounts WHERE name = ?", (name,)).fetchone() is not None
 
 
 def on_account_created(db: sqlite3.Connection, now: int, op: Any) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO profiles (account, created, json_metadata, active) VALUES (?, ?, ?, ?)",
-        (op.new_account_name, now, op.json_metadata, now),
-    )
+    db.execute(INSERT_PROFILE, (op.new_account_name, now, op.json_metadata, now))
+    db.execute(INSERT_KNOWN, (op.new_account_name,))
 
 
 def on_account_update(db: sqlite3.Connection, now: int, op: AccountUpdate) -> None:
@@ -434,13 +451,14 @@ HANDLERS: dict[type[Operation], Handler] = {
 }
 
 
-def rebuild(db: sqlite3.Connection, progress: Callable[[int, int], None] | None = None) -> int:
-    """Drop the index and derive it again from the node's recorded operations, block by block."""
+def rebuild(db: sqlite3.Connection, genesis: Genesis, progress: Callable[[int, int], None] | None = None) -> int:
+    """Drop the index and derive it again from the network's genesis and the node's recorded
+    operations, block by block."""
     from ..protocol.operations import OPERATION
     from .schema import create, drop
 
     drop(db)
-    create(db)
+    create(db, genesis_accounts(genesis))
     last = int(db.execute("SELECT COALESCE(MAX(block_num), 0) FROM operations").fetchone()[0])
     rows = db.execute("SELECT block_num, timestamp, op FROM operations ORDER BY id")
     for block_num, timestamp, raw in rows.fetchall():
@@ -450,16 +468,17 @@ def rebuild(db: sqlite3.Connection, progress: Callable[[int, int], None] | None 
     return last
 
 
-def prepare(db: sqlite3.Connection) -> bool:
-    """Make the index's tables current: when they were written by another version of its schema,
-    derive the whole index again from the recorded operations. Returns True when it rebuilt."""
+def prepare(db: sqlite3.Connection, genesis: Genesis) -> bool:
+    """Make the index's tables of the network with this genesis current: when they were written by
+    another version of its schema, derive the whole index again from the recorded operations. Returns
+    True when it rebuilt."""
     from .schema import VERSION, create, stored_version
 
     if stored_version(db) in (None, VERSION):
-        create(db)
+        create(db, genesis_accounts(genesis))
         return False
     db.execute("BEGIN IMMEDIATE")
-    rebuild(db)  # drops the tables and creates them at this version
+    rebuild(db, genesis)  # drops the tables and creates them at this version
     db.execute("COMMIT")
     return True
 

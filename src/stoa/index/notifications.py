@@ -5,10 +5,10 @@ operation right after the read model handled it (`ingest.FOLLOWERS`), so it sees
 follow or reblog as the read model now has it.
 
 - `reply` / `reply_comment`: a new reply to one of dst's posts / comments (src is the replier).
-- `mention`: @dst in the body of a new post or comment (never on edits, never the author or the
-  parent's author, who gets the reply); a post mentioning more accounts than its author's score
-  allows (5 below 30, 10 below 60, else 25) notifies nobody, and each mention scores
-  `score - min(score, 2 × (mentions - 1))` (classic hivemind's rule).
+- `mention`: @dst, an account the index knows (`ingest.known_account`), in the body of a new post or
+  comment (never on edits, never the author or the parent's author, who gets the reply); a post
+  mentioning more accounts than its author's score allows (5 below 30, 10 below 60, else 25) notifies
+  nobody, and each mention scores `score - min(score, 2 × (mentions - 1))` (classic hivemind's rule).
 - `vote`: an upvote (positive rshares, from effective_comment_vote) on dst's post or comment, once
   per voter and post. Its value is the post's pending payout shared by rshares, and it scores as
   hivemind's `calculate_notify_vote_score`: 25 per digit of the value in milli-SBD past the first,
@@ -56,7 +56,7 @@ from ..protocol.operations import (
     Transfer,
 )
 from ..protocol.types import parse_time
-from .ingest import FOLLOWERS
+from .ingest import FOLLOWERS, known_account
 from .render import render_body
 from .schema import FOLLOW_BLOG, FOLLOW_IGNORE
 
@@ -279,10 +279,6 @@ def notified(
     return db.execute(sql + " LIMIT 1", params).fetchone() is not None
 
 
-def account_exists(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone() is not None
-
-
 def created_now(db: sqlite3.Connection, now: int, op: CommentOp) -> tuple[int, int] | None:
     """(id, depth) of the post a comment operation created in this block; None for an edit (posts keep
     their creation time) or a comment the index did not take."""
@@ -313,7 +309,7 @@ def on_comment(db: sqlite3.Connection, now: int, op: CommentOp) -> None:
 
 def mention(db: sqlite3.Connection, now: int, op: CommentOp, score: int) -> None:
     named = render_body(op.body, op.json_metadata).mentions
-    accounts = [name for name in named if name not in (op.author, op.parent_author) and account_exists(db, name)]
+    accounts = [name for name in named if name not in (op.author, op.parent_author) and known_account(db, name)]
     if not accounts or len(accounts) > mention_limit(score):
         return  # more mentions than the author's standing allows: likely spam, nobody is notified
     each = score - min(score, 2 * (len(accounts) - 1))

@@ -1,4 +1,4 @@
-"""The social index's tables: posts with their rendered HTML, tags, votes, follows, reblogs, blogs.
+"""The social index's tables: posts with their rendered HTML, tags, votes, follows, reblogs, blogs, accounts.
 
 (The notification and community tables are created here too; their modules define them.)
 
@@ -9,6 +9,7 @@ them is derived from applied operations, so `stoa index rebuild` can always recr
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS posts (
@@ -63,6 +64,9 @@ DDL = [
         account TEXT PRIMARY KEY, created INTEGER NOT NULL, json_metadata TEXT NOT NULL DEFAULT '',
         posting_json_metadata TEXT NOT NULL DEFAULT '', post_count INTEGER NOT NULL DEFAULT 0,
         active INTEGER NOT NULL)""",
+    # every account the index knows of: the network's genesis accounts (given to `create`, since no
+    # operation makes them) and those the account-creating operations made; never the chain's `accounts`
+    "CREATE TABLE IF NOT EXISTS known_accounts (name TEXT PRIMARY KEY) WITHOUT ROWID",
 ]
 
 INDEX_TABLES = (
@@ -73,6 +77,7 @@ INDEX_TABLES = (
     "reblogs",
     "blog_entries",
     "profiles",
+    "known_accounts",
     "notifications",
     "notification_reads",
     "notification_reputations",
@@ -90,7 +95,7 @@ FOLLOW_IGNORE = 2
 
 
 # Raise with every change to the tables: a node finding another version rebuilds the index.
-VERSION = 3
+VERSION = 4
 
 
 def stored_version(db: sqlite3.Connection) -> int | None:
@@ -103,7 +108,8 @@ def stored_version(db: sqlite3.Connection) -> int | None:
     return 1 if has_posts else None  # version 1 kept no version row
 
 
-def create(db: sqlite3.Connection) -> None:
+def create(db: sqlite3.Connection, genesis_accounts: Iterable[str] = ()) -> None:
+    """Create the index's tables if missing, knowing the network's genesis accounts (see `known_accounts`)."""
     for statement in DDL:
         db.execute(statement)
     # here: these modules import ingest, which imports this module
@@ -114,6 +120,7 @@ def create(db: sqlite3.Connection) -> None:
     create_community_tables(db)
     db.execute("CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
     db.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES ('version', ?)", (VERSION,))
+    db.executemany("INSERT OR IGNORE INTO known_accounts (name) VALUES (?)", [(name,) for name in genesis_accounts])
 
 
 def drop(db: sqlite3.Connection) -> None:
