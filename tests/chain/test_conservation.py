@@ -168,6 +168,8 @@ class Economy(RuleBasedStateMachine):
         sbd = self.account("alice").sbd_balance
         assert self.submit(TransferToSavings("alice", "alice", Asset(sbd // 4, "SBD"), ""), signer="alice")
         assert self.submit(TransferToSavings("alice", "bob", Asset(100_000, "STEEM"), ""), signer="alice")
+        for name in ("bob", "carol"):  # SBD on more than one side of the market
+            assert self.submit(Transfer("alice", name, Asset(sbd // 8, "SBD"), ""), signer="alice")
 
     # --- transfers, vesting, delegations, savings -----------------------------------------------
 
@@ -240,6 +242,13 @@ class Economy(RuleBasedStateMachine):
         rate = Price(Asset(1_000, symbol), Asset(price, other))
         expiration = self.chain.state.dgp().time + 3 * DAY
         self.submit(LimitOrderCreate2(owner, order, Asset(amount, symbol), rate, False, expiration), signer=owner)
+
+    @rule(maker=names, taker=names, symbol=symbols, share=shares, price=prices)
+    def cross(self, maker: str, taker: str, symbol: str, share: int, price: int) -> None:
+        """A resting order, then one from the other side that reaches its price (0.8 of the asset it
+        sells per unit bought, whatever the maker asked): a fill, often a partial one."""
+        self.limit_order(maker, symbol, share, 0, price, False, 3 * DAY)
+        self.limit_order(taker, "SBD" if symbol == "STEEM" else "STEEM", share, 1, 800, False, 3 * DAY)
 
     @rule(owner=names, order=request_ids)
     def cancel_order(self, owner: str, order: int) -> None:
