@@ -21,6 +21,7 @@ from stoa.api.reads import ChainReader
 from stoa.chain.node import Node
 from stoa.index.ingest import ingest
 from stoa.market.widget import install, ticker_from_config
+from stoa.protocol.types import format_time
 from stoa.web import market_page
 from stoa.web.templating import env
 
@@ -54,7 +55,8 @@ def test_the_page_shows_ticker_chart_book_trades_and_forms(tmp_path: Path) -> No
         assert "<td>0.500000</td><td>1.000</td><td>0.500</td><td>0.500</td>" in html  # what is left of his ask
         assert '<tr class="buy"><td>' in html and "<td>0.500000</td><td>1.000</td><td>0.500</td></tr>" in html
         assert 'aria-label="SBD per STEEM, hourly closes"' in html and "0.500000 SBD/STEEM " in html
-        assert 'data-market="buy"' in html and 'data-market="sell"' in html
+        assert 'data-action="market-order" data-side="buy"' in html and 'data-side="sell"' in html
+        assert f'data-head-time="{format_time(chain.state.dgp().time)}"' in html
         assert 'value="0.500000"' in html and 'value="0.250000"' in html  # the forms start at the best prices
         assert '<script src="/static/market.js" defer></script>' in html
         assert f'data-chain-id="{chain.node.chain_id.hex()}"' in html
@@ -168,7 +170,7 @@ def trade(alice: Page, served: RunningNode) -> None:
     expect(widget.locator(".coin-demo")).to_have_count(5)
 
     expect(alice.locator("#no-open-orders")).to_be_visible()
-    buy = alice.locator('form[data-market="buy"]')
+    buy = alice.locator('form[data-side="buy"]')
     buy.get_by_label("Price").fill("0.3")
     buy.get_by_label("Amount").fill("2")
     expect(buy.locator("output")).to_have_text("0.600")
@@ -189,7 +191,7 @@ def trade(alice: Page, served: RunningNode) -> None:
     expect(alice.locator("#no-open-orders")).to_be_visible()
     screenshot(alice, "market")
 
-    sell = alice.locator('form[data-market="sell"]')  # more than she has: the node's refusal is shown
+    sell = alice.locator('form[data-side="sell"]')  # more than she has: the node's refusal is shown
     sell.get_by_label("Amount").fill("1000000")
     sell.get_by_role("button", name="Sell STEEM").click()
-    expect(alice.locator("#market-status.error")).to_contain_text("not enough")
+    expect(alice.locator("#status.error")).to_contain_text("not enough")

@@ -54,6 +54,7 @@ class MarketPage:
             book=book,
             trades=[trade_row(t) for t in market.recent_trades(state, TRADE_ROWS)],
             chart=price_chart(state),
+            head=format_time(state.dgp().time),
         )
 
 
