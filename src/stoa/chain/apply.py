@@ -401,7 +401,8 @@ def finish_block(state: State, block: SignedBlock, ctx: ApplyContext, consumers:
     ctx.trx_id = "0" * 40
     ctx.trx_in_block = len(block.transactions)
     ctx.op_in_trx = 0
-    state.db.execute("DELETE FROM transactions WHERE expiration < ?", (block.timestamp,))
+    for expired in TRANSACTIONS.due(state.db, "expiration", block.timestamp - 1, ("expiration", "trx_id")):
+        TRANSACTIONS.delete(state.db, expired)
     update_witness_schedule(state)
     for name in END_OF_BLOCK_ORDER:
         END_OF_BLOCK[name](ctx)
