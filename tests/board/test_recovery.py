@@ -17,7 +17,7 @@ from stoa.board.service import block_time
 from stoa.protocol import PrivateKey
 
 from ..integration.conftest import STOA
-from .conftest import BOT, BoardProcess, Chain
+from .conftest import BOT, BoardProcess, Chain, body_json
 
 USERS = [f"user{i}" for i in range(24)]
 
@@ -130,3 +130,19 @@ def test_a_block_without_a_readable_time_is_skipped_with_a_warning(caplog: pytes
     assert block_time(7, [{"op": ["vote", {}]}]) is None and block_time(8, [{"timestamp": "yesterday"}]) is None
     assert caplog.text.count("without a readable timestamp") == 2
     assert block_time(9, [{"timestamp": "2026-01-01T00:00:03"}]) == 1767225603
+
+
+def test_a_catch_up_never_notifies_about_history_older_than_the_horizon(
+    chain: Chain, new_board: Callable[[], BoardProcess]
+) -> None:
+    chain.move_to(chain.now() + 2 * 86_400)  # everything so far is two days old
+    sent_before = sum(notifications_by_account(chain).values())
+    board = new_board().start("--horizon-days", "1")  # a fresh database: it reads the chain from block 1
+    state = board.settle(chain)
+    assert state["sent"] == 0 and sum(notifications_by_account(chain).values()) == sent_before
+    first_post = next(b for b in body_json(board.get("/api/badges/user0")) if b["id"] == "firstpost")
+    assert first_post["state"] == "on"  # earned and shown, never announced
+    chain.post("user0", "fresh")
+    chain.vote("user1", "user0", "fresh")  # user0's first vote received: new, so announced
+    board.settle(chain)
+    assert "You got a First Vote" in chain.replies_of_bot("user0", "fresh")[0]["body"]
