@@ -295,6 +295,22 @@ def test_private_key_login_and_role_checks(bob: Page) -> None:
     expect(bob.locator("#status")).to_have_text("Incorrect password or key for this account.")
 
 
+def test_reading_without_javascript(browser: Browser, node: RunningNode) -> None:
+    context = browser.new_context(base_url=node.url.rstrip("/"), java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/created")
+    page.get_by_role("link", name=POST_TITLE).click()
+    expect(page.locator("article.post h1")).to_contain_text(POST_TITLE)
+    expect(page.locator("#comments li.comment").first).to_be_visible()
+    page.locator("#comments nav.sort").get_by_role("link", name="Age").click()
+    expect(page.locator("#comments nav.sort .active")).to_have_text("Age")
+    expect(page.get_by_role("button", name="Upvote this post")).to_be_hidden()  # actions need the scripts
+    first = page.locator("#comments li.comment").first
+    first.locator("summary.comment-head").click(position={"x": 5, "y": 5})  # collapse, no script needed
+    expect(first.locator(".body").first).to_be_hidden()
+    context.close()
+
+
 def test_list_page_night_mode_and_keyboard(alice: Page) -> None:
     alice.goto("/created")
     alice.keyboard.press("Tab")
