@@ -57,6 +57,7 @@ def test_profile_tabs(client: TestClient) -> None:
     assert '<a href="/@bob">@bob</a>' in followers and '<a href="/@carol">@carol</a>' in followers
     assert '<a href="/@alice">@alice</a>' in page(client, "/@carol/followed")
     assert "Nobody yet." in page(client, "/@dave/followers")
+    assert '<span class="joined">Joined ' in page(client, "/@dave")
     notes = page(client, "/@bob/notifications")
     assert "@alice sent you 1.500 STEEM - thanks" in notes
     assert 'class="active" aria-current="page">Notifications' in notes

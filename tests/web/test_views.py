@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from stoa.web import views
-from stoa.web.site import env
+from stoa.web.site import env, profile_texts
 from stoa.web.templating import relative_time
 
 
@@ -104,3 +104,11 @@ def test_relative_time_both_ways() -> None:
     assert relative_time(now + 360, now) == "in 6 minutes"
     assert relative_time(now - 2 * 86_400, now) == "2 days ago"
     assert relative_time(now - 50, now) == "50 seconds ago"
+
+
+def test_profile_texts_link_only_web_addresses() -> None:
+    texts = profile_texts({"website": "javascript:alert(1)", "location": "Athens"}, "2026-03-04T05:06:07")
+    assert texts == {"about": "", "location": "Athens", "website": "", "joined": "March 2026"}
+    assert (
+        profile_texts({"website": "https://stoa.example"}, "2026-03-04T05:06:07")["website"] == "https://stoa.example"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -213,7 +214,9 @@ class Site:
             raise PageError(404, f"no such account @{user}")
         context: dict[str, Any] = {"person": profile(self.reader, user), "tab": tab, "tabs": PROFILE_TABS}
         fields = context["person"]["metadata"]["profile"]
-        context.update(display_name=str(fields.get("name") or user), about=str(fields.get("about") or ""))
+        context.update(
+            profile_texts(fields, context["person"]["created"]), display_name=str(fields.get("name") or user)
+        )
         if tab == "transfers":
             return self.wallet_page(user, context)
         if tab in PEOPLE_TABS:
@@ -281,6 +284,17 @@ class Site:
             Route("/{sort}", guarded(self.posts_list), methods=["GET"]),
             Route("/{sort}/{tag}", guarded(self.posts_list), methods=["GET"]),
         ]
+
+
+def profile_texts(fields: dict[str, Any], created: str) -> dict[str, str]:
+    """The profile's about, location, website (only an http(s) address becomes a link) and join month."""
+    website = str(fields.get("website") or "")
+    return {
+        "about": str(fields.get("about") or ""),
+        "location": str(fields.get("location") or ""),
+        "website": website if website.startswith(("https://", "http://")) else "",
+        "joined": datetime.fromisoformat(created).strftime("%B %Y"),
+    }
 
 
 def json_response(value: Any) -> Response:
