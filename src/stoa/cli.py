@@ -22,11 +22,12 @@ from .board.send import Settings
 from .chain.genesis import DEV_BOARD_ACCOUNT, GENESIS_FILE, InitError, init_data_dir, load_genesis
 from .chain.node import BLOCK_MODES, Node
 from .chain.params import DEV_INIT_MINER_WIF
-from .chain.state import connect
+from .chain.state import connect, discard_outdated
 from .demo import needs_demo, seed
 from .index.ingest import ingest as index_ingest
 from .index.ingest import prepare as prepare_index_tables
 from .index.ingest import rebuild as rebuild_index
+from .market import widget as coin_marketplace
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
 
@@ -95,6 +96,8 @@ def prepare_index(data_dir: Path) -> None:
     """The index's tables, created beside the state before the node applies anything."""
     if not (data_dir / GENESIS_FILE).exists():
         raise InitError(f"{data_dir} holds no network; run `stoa init --data-dir {data_dir}` first")
+    if discard_outdated(data_dir / "state.db"):
+        click.echo("The state was written by another version of Stoa; it is derived again from the block log.")
     db = connect(data_dir / "state.db")
     if prepare_index_tables(db, load_genesis(data_dir)):
         click.echo("The index was written by another version of Stoa; it was derived again from the operations.")
@@ -130,6 +133,7 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, dem
         click.echo(f"Dev network. Witness {node.witness}, key (owner/active/posting): {DEV_INIT_MINER_WIF}")
     board_process = start_board(node, data_dir, host, port) if board else None  # before the producer thread
     node.start()
+    coin_marketplace.start(node, demo=demo)
     try:
         uvicorn.run(node_app(node), host=host, port=port, log_level="warning")
     finally:

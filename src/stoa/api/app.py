@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from ..chain.node import Node
+from ..web import market_page
 from ..web.site import http_error, site_routes
 from . import broadcast, communities, condenser, database, debug, discussions, market, notifications, rewards, social
 from .jsonrpc import Dispatcher
@@ -39,6 +40,6 @@ def node_app(node: Node) -> Starlette:
         if isinstance(route, Route)
     ]
     return Starlette(
-        routes=[*routes, *site_routes(ChainReader(node))],
+        routes=[*routes, *market_page.routes(ChainReader(node)), *site_routes(ChainReader(node))],
         exception_handlers={404: http_error, 405: http_error},
     )

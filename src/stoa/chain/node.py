@@ -36,7 +36,7 @@ from .blocklog import BlockLog
 from .errors import ChainError
 from .genesis import CONFIG_FILE, Genesis, create_genesis_state, load_genesis
 from .schedule import require_scheduled, scheduled_witness, slot_at_time
-from .state import State
+from .state import State, discard_outdated
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ class Node:
         self.session_open = False
         self.blocklog = BlockLog(data_dir / "blocklog")
         self.state_path = data_dir / "state.db"
+        if discard_outdated(self.state_path):
+            log.info("the state database was written by another version of Stoa; deriving it from the block log")
         self.state = State.open(self.state_path)
         if not self.state.has_chain():
             with self.state.transaction():

@@ -247,6 +247,28 @@ HISTORY_DDL = [
 ]
 
 
+# The shape of the tables above. A database written under another version is not migrated: it is
+# discarded and derived again from the block log, which is the durable record.
+STATE_VERSION = 2
+
+
+def discard_outdated(path: Path) -> bool:
+    """Delete a state database whose tables have another shape than this version's; True if it did."""
+    if not path.exists():
+        return False
+    probe = sqlite3.connect(path)
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+        found = probe.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = ?", (DGP.name,)).fetchone()[0]
+    finally:
+        probe.close()
+    if version == STATE_VERSION or not found:  # the same shape, or no chain yet (the index may be there)
+        return False
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    return True
+
+
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (we issue BEGIN ourselves), WAL journal."""
     if readonly:
@@ -283,6 +305,7 @@ class State:
                 db.execute(statement)
         for statement in [*REPUTATIONS.ddl(), *HISTORY_DDL]:
             db.execute(statement)
+        db.execute(f"PRAGMA user_version = {STATE_VERSION}")
         return cls(db, writer=True)
 
     @classmethod
