@@ -22,7 +22,7 @@ from stoa.protocol import Asset, PrivateKey
 from stoa.protocol.operations import AccountCreate, Comment, DeleteComment, Operation, TransferToVesting, Vote
 from stoa.protocol.types import format_time, parse_time
 
-from ..integration.conftest import INIT_WIF, STOA, RunningNode, free_port, init_network, start_node
+from ..integration.conftest import INIT_WIF, STOA, RunningNode, free_port, init_network, start_node, stop_process
 
 BOT = DEV_BOARD_ACCOUNT
 DAY = 86_400
@@ -126,13 +126,8 @@ class BoardProcess:
         return httpx.get(f"{self.url}{path}", timeout=10)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process, sig)
         self.process = None
 
     def settle(self, chain: Chain, timeout: float = 60) -> dict[str, Any]:

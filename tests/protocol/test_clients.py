@@ -200,7 +200,7 @@ def test_every_stoa_operation_is_compared_or_explained() -> None:
 @pytest.mark.parametrize("name", sorted(BEEM_UNSUPPORTED))
 def test_unsupported_operations_are_unsupported_by_beem(name: str) -> None:
     # beem names the operations it knows but cannot serialize; names it has never heard of it refuses outright
-    with pytest.raises((NotImplementedError, ValueError), match="Unimplemented Operation|Unknown operation"):
+    with pytest.raises((NotImplementedError, ValueError), match=r"Unimplemented Operation|Unknown operation"):
         BeemOperation([name, {}], prefix="STM")
 
 
