@@ -70,7 +70,13 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
         clients = [threading.Thread(target=hammer, args=(node, c, acknowledged, stop)) for c in range(CLIENTS)]
         for thread in clients:
             thread.start()
-        time.sleep(rng.uniform(0.5, 2.0))  # let load build, then kill at a random moment
+        # let load build (a random number of acknowledgements, however slow the machine), then kill at
+        # a random moment after that
+        wanted = len(acknowledged) + rng.randint(10, 25)
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < wanted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.5))
         node.process.send_signal(signal.SIGKILL)
         node.process.wait()
         stop.set()
