@@ -30,6 +30,7 @@ from .index.ingest import rebuild as rebuild_index
 from .market import widget as coin_marketplace
 from .protocol import ProtocolError, SignedTransaction
 from .protocol.keys import ROLES, PrivateKey
+from .web.site import link_board
 
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent dies
 
@@ -150,6 +151,7 @@ def start_board(node: Node, data_dir: Path, host: str, port: int) -> subprocess.
         return None
     board_dir, board_port = data_dir / "board", port + 5
     click.echo(f"Board of Honor: http://{host}:{board_port}/  (@{node.genesis.board_account}, data in {board_dir})")
+    link_board(f"http://{host}:{board_port}")
     command = ["board", "--node", f"http://{host}:{port}/", "--site-url", f"http://{host}:{port}"]
     command += ["--data-dir", str(board_dir), "--host", host, "--port", str(board_port)]
     command += ["--account", node.genesis.board_account]

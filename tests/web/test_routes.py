@@ -10,7 +10,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from stoa.web.site import VENDOR, env
+from stoa.web.site import VENDOR, env, link_board
 
 from .conftest import OPTIONS, VOTERS, WELCOME
 
@@ -61,6 +61,16 @@ def test_profile_tabs(client: TestClient) -> None:
     notes = page(client, "/@bob/notifications")
     assert "@alice sent you 1.500 STEEM - thanks" in notes
     assert 'class="active" aria-current="page">Notifications' in notes
+
+
+def test_profiles_link_to_the_board_of_honor_when_a_board_runs(client: TestClient) -> None:
+    assert "Board of Honor" not in page(client, "/@dave")
+    link_board("http://127.0.0.1:8095/")
+    try:
+        html = page(client, "/@dave")
+        assert '<a class="board-of-honor" href="http://127.0.0.1:8095/@dave">Board of Honor</a>' in html
+    finally:
+        env.globals["board_url"] = ""
 
 
 def test_wallet(client: TestClient) -> None:

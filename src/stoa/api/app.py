@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
 from ..chain.node import Node
@@ -42,4 +44,5 @@ def node_app(node: Node) -> Starlette:
     return Starlette(
         routes=[*routes, *market_page.routes(ChainReader(node)), *site_routes(ChainReader(node))],
         exception_handlers={404: http_error, 405: http_error},
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
     )

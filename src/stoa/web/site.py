@@ -26,6 +26,7 @@ from ..api.posts import bridge_post, fetch_posts
 from ..api.reads import ChainReader
 from ..api.social import account_posts, followers, profile, ranked
 from ..index.render import render_body
+from ..market import widget as coin_marketplace
 from ..protocol.rules import account_name_problem
 from . import views, wallet
 from .templating import HERE, env, error_page, render
@@ -46,7 +47,14 @@ VENDOR = {  # the browser scripts `make` installs with npm (js/package.json)
     "dsteem.js": NODE_MODULES / "dsteem" / "dist" / "dsteem.js",
 }
 env.filters.update(voters=views.voters)
+coin_marketplace.install(env)
+env.globals["board_url"] = ""
 env.globals["page_size"] = PAGE_SIZE
+
+
+def link_board(url: str) -> None:
+    """Profiles link to the account's Board of Honor on the achievements board at `url`."""
+    env.globals["board_url"] = url.rstrip("/")
 
 
 class PageError(Exception):
