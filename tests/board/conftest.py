@@ -51,8 +51,8 @@ class Chain:
         init = PrivateKey.from_wif(INIT_WIF)
         fee = Asset(3000, "STEEM")
         for name in names:
-            public = person_key(name).public_key
-            self.push([AccountCreate.with_keys(fee, "initminer", name, lambda role, key=public: key)], init)
+            keys = dict.fromkeys(("owner", "active", "posting", "memo"), person_key(name).public_key)
+            self.push([AccountCreate.with_keys(fee, "initminer", name, keys.__getitem__)], init)
             self.push([TransferToVesting("initminer", name, Asset(10_000, "STEEM"))], init)
 
     def post(self, author: str, permlink: str, body: str = "Words.", parent: tuple[str, str] = ("", "news")) -> None:

@@ -1,6 +1,8 @@
 """The board under stress: SIGKILL in the middle of a catch-up, bad replies, edited STOP replies, a
-notification whose post was deleted, a bot out of mana, broadcasts the node refuses. Logged, no crash,
-nothing lost, nothing sent twice."""
+notification whose post was deleted, a mana floor the bot cannot meet, broadcasts the node refuses (a
+wrong key: the stand-in for a bot out of RC, which our chain, having no resource credits, never refuses).
+Logged, no crash, nothing lost, nothing sent twice. A bot whose voting mana is really spent:
+test_delivery.py."""
 
 from __future__ import annotations
 
@@ -85,7 +87,8 @@ def test_bad_input_is_logged_and_nothing_is_lost(
     assert "You got a First Vote" in chain.replies_of_bot("carol", "first")[-1]["body"]
     board.stop()
 
-    # Out of mana: the mana floor keeps the upvote back; the notification still goes.
+    # The mana floor at 100 % keeps every upvote back (a full bot); a bot whose mana is really spent is in
+    # test_delivery.py.
     board.start("--mana-floor", "100")
     chain.post("dave", "daves")
     board.settle(chain)
@@ -94,8 +97,9 @@ def test_bad_input_is_logged_and_nothing_is_lost(
     assert "You made your First Post" in body and "I also upvoted" not in body
     board.stop()
 
-    # The node refuses the broadcasts (a wrong key, as an account out of RC would be refused): logged,
-    # kept, and sent once when the board can broadcast again.
+    # The node refuses the broadcasts: logged, kept, and sent once when the board can broadcast again. A
+    # wrong key stands in for every refusal; our chain has no resource credits, so a bot out of RC (how
+    # steemd would refuse it) cannot happen here and is not what this tests. Real mana: test_delivery.py.
     wrong = tmp_path / "wrong.key"
     wrong.write_text(PrivateKey.from_password("x", "posting", "y").wif())
     board.start("--key-file", str(wrong))
@@ -135,14 +139,17 @@ def test_a_block_without_a_readable_time_is_skipped_with_a_warning(caplog: pytes
 def test_a_catch_up_never_notifies_about_history_older_than_the_horizon(
     chain: Chain, new_board: Callable[[], BoardProcess]
 ) -> None:
+    chain.create("olga", "pavel")
+    chain.post("olga", "old-news")  # olga's first post, before any board reads the chain
     chain.move_to(chain.now() + 2 * 86_400)  # everything so far is two days old
     sent_before = sum(notifications_by_account(chain).values())
     board = new_board().start("--horizon-days", "1")  # a fresh database: it reads the chain from block 1
     state = board.settle(chain)
     assert state["sent"] == 0 and sum(notifications_by_account(chain).values()) == sent_before
-    first_post = next(b for b in body_json(board.get("/api/badges/user0")) if b["id"] == "firstpost")
+    assert chain.replies_of_bot("olga", "old-news") == []
+    first_post = next(b for b in body_json(board.get("/api/badges/olga")) if b["id"] == "firstpost")
     assert first_post["state"] == "on"  # earned and shown, never announced
-    chain.post("user0", "fresh")
-    chain.vote("user1", "user0", "fresh")  # user0's first vote received: new, so announced
+    chain.post("olga", "fresh")
+    chain.vote("pavel", "olga", "fresh")  # olga's first vote received: new, so announced
     board.settle(chain)
-    assert "You got a First Vote" in chain.replies_of_bot("user0", "fresh")[0]["body"]
+    assert "You got a First Vote" in chain.replies_of_bot("olga", "fresh")[0]["body"]
