@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,15 +29,26 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PEOPLE = ("alice", "bob", "carol")
 
 
-def secrets() -> list[str]:
-    """Every demo password and every key derived from it: none may ever appear in a request."""
+def secrets(people: Iterable[str] = PEOPLE, password: Callable[[str], str] = demo_password) -> list[str]:
+    """Each person's password and every key derived from it (WIF and hex): none may ever appear in a
+    request. By default the demo accounts' passwords."""
     found = []
-    for name in PEOPLE:
-        password = demo_password(name)
-        found.append(password)
+    for name in people:
+        secret = password(name)
+        found.append(secret)
         for role in ("owner", "active", "posting", "memo"):
-            key = PrivateKey.from_password(name, role, password)
+            key = PrivateKey.from_password(name, role, secret)
             found += [key.wif(), key.secret.hex()]
+    return found
+
+
+def leaks(requests: Iterable[Request], hidden: list[str]) -> list[str]:
+    """The URLs of the requests whose URL, headers or body carry one of the `hidden` secrets."""
+    found = []
+    for request in requests:
+        sent = (request.post_data or "") + request.url + str(request.headers)
+        if any(secret in sent for secret in hidden):
+            found.append(request.url)
     return found
 
 
@@ -92,8 +103,10 @@ class Traffic:
         return [request.post_data or "" for request in self.requests]
 
 
-def open_context(browser: Browser, node: RunningNode, traffic: Traffic) -> BrowserContext:
-    context = browser.new_context(base_url=node.url.rstrip("/"), viewport={"width": 1200, "height": 900})
+def open_context(
+    browser: Browser, node: RunningNode, traffic: Traffic, width: int = 1200, height: int = 900
+) -> BrowserContext:
+    context = browser.new_context(base_url=node.url.rstrip("/"), viewport={"width": width, "height": height})
     context.set_default_timeout(15_000)
 
     def route(handle: Route) -> None:

@@ -15,7 +15,18 @@ from stoa.protocol import PrivateKey
 from stoa.protocol.operations import Comment, Vote
 
 from ..integration.conftest import INIT_WIF, RunningNode
-from .conftest import Traffic, advance, broadcast, login, open_context, screenshot, secrets, signed, watch_dialogs
+from .conftest import (
+    Traffic,
+    advance,
+    broadcast,
+    leaks,
+    login,
+    open_context,
+    screenshot,
+    secrets,
+    signed,
+    watch_dialogs,
+)
 
 TRAFFIC: list[Traffic] = []
 POST_TITLE = "Cats of the week"
@@ -348,11 +359,59 @@ def test_payout_and_redeem_rewards(alice: Page, node: RunningNode) -> None:
     expect(alice.locator("table.history")).to_contain_text("Claim rewards:")
 
 
+PHONE = {"width": 375, "height": 700}
+
+
+def test_narrow_screens(browser: Browser, node: RunningNode) -> None:
+    """On a phone-sized viewport the list and post pages (logged out, then logged in with the longer
+    header) never scroll sideways, show one column with the sidebar below it, and keep the site's
+    navigation on screen and usable; screenshots in test-artifacts/phone-*.png."""
+    traffic = Traffic()
+    TRAFFIC.append(traffic)
+    phone = open_context(browser, node, traffic, **PHONE).new_page()
+    post = post_url(node)
+
+    def check(path: str, links: tuple[str, ...], name: str) -> None:
+        phone.goto(path)
+        assert phone.evaluate("() => window.innerWidth") == PHONE["width"]
+        wide = phone.evaluate("() => document.scrollingElement.scrollWidth")
+        assert wide <= PHONE["width"], (path, wide, overflowing(phone))
+        primary, sidebar = (phone.locator(f".columns > {part}").bounding_box() for part in (".primary", ".sidebar"))
+        assert primary is not None and sidebar is not None, path
+        assert primary["width"] >= 0.8 * PHONE["width"], (path, primary)  # one column, not a squeezed pair
+        assert sidebar["y"] >= primary["y"] + primary["height"], (path, primary, sidebar)  # the sidebar below
+        header = phone.locator("header.top")
+        for link in links:
+            expect(header.get_by_role("link", name=link, exact=True)).to_be_in_viewport()
+        expect(header.get_by_role("button", name="Toggle night mode")).to_be_in_viewport()
+        screenshot(phone, name)
+
+    lists = ("Stoa", "Trending", "Hot", "New", "Tags")
+    check("/created", (*lists, "Log in"), "phone-list")
+    check(post, (*lists, "Log in"), "phone-post")
+    login(phone, "bob")
+    check("/trending", (*lists, "Submit a story", "@bob", "Wallet"), "phone-list-logged-in")
+    check(post, (*lists, "Submit a story", "@bob", "Wallet"), "phone-post-logged-in")
+    expect(phone.locator("article.post h1")).to_contain_text(POST_TITLE)
+    phone.locator("header.top").get_by_role("link", name="New", exact=True).click()  # the nav still works
+    phone.wait_for_url("**/created")
+    expect(phone.locator("nav.sorts .active")).to_have_text("New")
+    phone.context.close()
+
+
+def overflowing(page: Page) -> list[str]:
+    """What sticks out past the right edge of the viewport (for the failure message)."""
+    script = """() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+            + ' ' + Math.round(e.getBoundingClientRect().right))"""
+    found: list[str] = page.evaluate(script)
+    return found
+
+
 def test_no_request_ever_carries_a_password_or_key() -> None:
     hidden = secrets()
     requests = [request for traffic in TRAFFIC for request in traffic.requests]
     assert len(requests) > 50 and any("broadcast_transaction" in (r.post_data or "") for r in requests)
-    for request in requests:
-        sent = (request.post_data or "") + request.url + str(request.headers)
-        assert not [secret for secret in hidden if secret in sent], request.url
+    assert leaks(requests, hidden) == []
     assert all(not traffic.dialogs or all(d.startswith("confirm") for d in traffic.dialogs) for traffic in TRAFFIC)

@@ -77,13 +77,18 @@ def options_post(node: Node) -> None:
 
 
 @pytest.fixture(scope="package")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def web_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     node = indexed_chain(tmp_path_factory.mktemp("web")).node
     try:
         seed(node)
         sort_fixtures(node)
         options_post(node)
-        with TestClient(node_app(node)) as test_client:
-            yield test_client
+        yield node
     finally:
         node.stop()
+
+
+@pytest.fixture(scope="package")
+def client(web_node: Node) -> Iterator[TestClient]:
+    with TestClient(node_app(web_node)) as test_client:
+        yield test_client

@@ -26,11 +26,13 @@ from stoa.web import market_page
 from stoa.web.templating import env
 
 from ..api.test_market_api import new_chain
-from ..browser.conftest import CHROMIUM, Traffic, login, open_context, screenshot
-from ..chain.conftest import DevChain, indexed_chain
+from ..browser.conftest import CHROMIUM, Traffic, leaks, login, open_context, screenshot, secrets
+from ..chain.conftest import DevChain, indexed_chain, role_key
 from ..chain.test_market_ops import DAY, give_sbd, later
 from ..chain.test_matching import order, place
 from ..integration.conftest import RunningNode, free_port
+
+PASSWORD = "password"  # every DevChain account's (role_key)
 
 
 def market(chain: DevChain) -> None:
@@ -131,18 +133,22 @@ def in_own_thread(test: Callable[[], None]) -> None:
 
 def as_alice(served: RunningNode, steps: Callable[[Page], None]) -> None:
     """A fresh chromium, alice logged in with her password, then `steps`; no request may leave the
-    node or carry the password."""
+    node, and none (URL, headers or body) may carry alice's or bob's password or any key derived from
+    it, WIF or hex: orders are signed in the page with her active key."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         traffic = Traffic()
         page = open_context(browser, served, traffic).new_page()
-        login(page, "alice", "password")
+        login(page, "alice", PASSWORD)
         steps(page)
         browser.close()
     assert traffic.foreign == []
-    assert not [body for body in traffic.bodies() if "password" in body]
+    assert any("broadcast_transaction" in body for body in traffic.bodies())  # something was signed
+    hidden = secrets(("alice", "bob"), lambda name: PASSWORD)
+    assert role_key("alice", "active").wif() in hidden  # the keys these accounts were made with
+    assert leaks(traffic.requests, hidden) == []
 
 
 def open_orders(page: Page) -> list[str]:

@@ -5,11 +5,15 @@ redirects, the preview and the vendor scripts; unknown things are 404 pages, bad
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import orjson
 import pytest
 from starlette.testclient import TestClient
 
+from stoa.chain.node import Node
+from stoa.market.widget import install, ticker_from_config
 from stoa.web.site import VENDOR, env, link_board
 
 from .conftest import OPTIONS, VOTERS, WELCOME
@@ -143,6 +147,100 @@ def test_json_variants_and_redirects(client: TestClient) -> None:
     assert client.get("/@alice/welcome-to-stoa", follow_redirects=False).headers["location"] == WELCOME
 
 
+def test_the_market_page_is_a_site_route(client: TestClient) -> None:
+    html = page(client, "/market")
+    assert "<h1>" in html and 'href="/static/site.css"' in html and '<nav aria-label="Lists">' in html
+    assert page(client, "/market?") == html  # an empty query string is no query
+    refused = client.post("/market")
+    assert refused.status_code == 405 and "405" in refused.text and "Traceback" not in refused.text
+
+
+@dataclass
+class Coin:
+    symbol: str
+    sparklines: int = 0  # svg.sparkline elements in the coin's row
+    titles: int = 0  # hover titles in them
+    price: str = ""
+    demo: bool = False
+
+
+class SidebarCoins(HTMLParser):
+    """The Coin Marketplace rows found inside the page's <aside class="sidebar">."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.coins: list[Coin] = []
+        self.sidebar = 0  # depth of open sidebars
+        self.coin: Coin | None = None
+        self.svg = self.title = self.price = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "aside":
+            self.sidebar += "sidebar" in classes
+        elif self.sidebar and tag == "li" and "coin" in classes:
+            self.coin = Coin(found.get("data-symbol") or "")
+            self.coins.append(self.coin)
+        elif self.coin is not None and tag == "svg" and "sparkline" in classes:
+            self.coin.sparklines += 1
+            self.svg = True
+        elif self.coin is not None and self.svg and tag == "title":
+            self.coin.titles += 1
+        elif self.coin is not None and tag == "span":
+            self.coin.demo |= "coin-demo" in classes
+            self.price = "coin-price" in classes
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "aside" and self.sidebar:
+            self.sidebar -= 1
+        elif tag == "li":
+            self.coin = None
+        elif tag == "svg":
+            self.svg = False
+        elif tag == "span":
+            self.price = False
+
+    def handle_data(self, data: str) -> None:
+        if self.coin is not None and self.price:
+            self.coin.price += data
+
+
+def sidebar_coins(html: str) -> list[Coin]:
+    parser = SidebarCoins()
+    parser.feed(html)
+    parser.close()
+    return parser.coins
+
+
+SEVEN = ["STEEM", "TRX", "JST", "BTC", "ETH", "USDT", "SBD"]
+
+
+def test_the_coin_marketplace_in_the_sidebars(client: TestClient, web_node: Node) -> None:
+    """With a ticker installed (the network's feed and market for STEEM and SBD, the offline demo source
+    for the rest), the post, list and editor pages show all seven coins in their sidebars, each with
+    its price and an SVG sparkline with hover titles; the env's global is put back after."""
+    pages = (OPTIONS, "/created", "/created/tests", "/submit.html")
+    without = {path: sidebar_coins(page(client, path)) for path in pages}
+    ticker = ticker_from_config({}, web_node, demo=True)
+    ticker.refresh()
+    before = env.globals["coin_marketplace"]
+    install(env, ticker)
+    try:
+        for path in pages:
+            html = page(client, path)
+            coins = sidebar_coins(html)
+            assert [coin.symbol for coin in coins] == SEVEN, path
+            assert all(coin.sparklines == 1 and coin.titles >= 1 for coin in coins), (path, coins)
+            assert all(re.fullmatch(r"\$[\d,]+\.\d+", coin.price.strip()) for coin in coins), (path, coins)
+            assert [coin.symbol for coin in coins if coin.demo] == ["TRX", "JST", "BTC", "ETH", "USDT"], path
+            assert all(coin.titles == 25 for coin in coins if coin.demo), path  # one an hour, both ends
+            assert "Demo data: not real prices" in html and "STEEM and SBD: this network" in html
+    finally:
+        env.globals["coin_marketplace"] = before
+    assert {path: sidebar_coins(page(client, path)) for path in pages} == without
+
+
 def test_scripts(client: TestClient) -> None:
     for name in ("stoa.js", "site.js"):
         assert client.get(f"/static/{name}").status_code == 200
@@ -170,6 +268,7 @@ def test_scripts(client: TestClient) -> None:
         "/submit.html?edit=dave/nope",
         "/tests/@nobody/options",
         "/created?after=dave/nope",
+        "/market/orders",
     ],
 )
 def test_unknown_things_are_404_pages(client: TestClient, path: str) -> None:
@@ -193,6 +292,10 @@ def test_unknown_things_are_404_pages(client: TestClient, path: str) -> None:
         "/created?after=not-a-post",
         "/@dave/followers?after=dave/options",
         "/@dave/transfers?after=dave/options",
+        "/market?x=1",
+        "/market?limit=10&limit=20",
+        "/market?%ff=%fe",
+        "/market?&=",
     ],
 )
 def test_malformed_queries_are_400_pages(client: TestClient, path: str) -> None:

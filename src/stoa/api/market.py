@@ -7,6 +7,11 @@ when asked for, as steemd's market_history plugin groups them as they happen: a 
 opens it, its last closes it, high and low are its trades at the highest and lowest SBD-per-STEEM
 price (the first such), volumes are sums, and each size keeps its last 5,760 buckets. steemd prints
 doubles (prices, the percent change) as strings with 17 decimals; so does this module.
+
+Bad arguments are JSON-RPC invalid-params errors that name the argument: a limit outside 1..500 (the
+book) or 1..1000 (trades), a bucket size that is not tracked, a start or end that is not a UTC time,
+an end before its start, an owner that is not a valid name or not an account. (steemd answers an
+empty list to an untracked size, a reversed range or an unknown owner; an error says why.)
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from ..chain.objects import LimitOrder
 from ..chain.state import LIMIT_ORDERS, State
 from ..protocol.asset import SBD, STEEM
+from ..protocol.rules import account_name_problem
 from ..protocol.types import dump_int_json, format_time
 from .jsonrpc import Dispatcher, invalid_params, named, positional
 from .reads import ChainReader
@@ -243,15 +249,40 @@ def ticker(state: State, appbase: bool) -> dict[str, Any]:
 def limit_arg(value: Any, default: int, maximum: int) -> int:
     if value is None:
         return default
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
-        raise invalid_params(f"limit must be an integer from 0 to {maximum}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= maximum:
+        raise invalid_params(f"limit must be an integer from 1 to {maximum}, got {shown(value)}")
     return value
 
 
 def seconds_arg(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise invalid_params(f"bucket_seconds must be one of {', '.join(map(str, BUCKET_SIZES))}")
+    """A tracked bucket size (anything else would only ever answer an empty list)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value not in BUCKET_SIZES:
+        raise invalid_params(f"bucket_seconds must be one of {', '.join(map(str, BUCKET_SIZES))}, got {shown(value)}")
     return value
+
+
+def range_arg(start: Any, end: Any) -> tuple[int, int]:
+    """A time range, both UTC times, the end not before the start."""
+    begins, ends = time_arg(start, "start"), time_arg(end, "end")
+    if ends < begins:
+        raise invalid_params(f"end ({format_time(ends)}) is before start ({format_time(begins)})")
+    return begins, ends
+
+
+def owner_arg(state: State, value: Any, field: str) -> str:
+    """The name of an account that exists."""
+    name = account_arg(value, field)
+    if account_name_problem(name) is not None:
+        raise invalid_params(f"{field} must be a valid account name, got {shown(name)}")
+    if state.account(name) is None:
+        raise invalid_params(f"{field}: account {name!r} does not exist")
+    return name
+
+
+def shown(value: Any) -> str:
+    """A caller's value in an error message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # --- registration ----------------------------------------------------------------------------------
@@ -271,8 +302,16 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
         return [t.json(appbase) for t in found]
 
     def buckets(seconds: Any, start: Any, end: Any) -> list[dict[str, Any]]:
-        found = market_history(state(), seconds_arg(seconds), time_arg(start, "start"), time_arg(end, "end"))
+        found = market_history(state(), seconds_arg(seconds), *range_arg(start, end))
         return [bucket.json(index) for index, bucket in enumerate(found)]
+
+    def orders_of(owner: Any, field: str, appbase: bool) -> list[dict[str, Any]]:
+        now = state()
+        return open_orders(now, owner_arg(now, owner, field), appbase)
+
+    def trade_range(start: Any, end: Any, limit: Any, appbase: bool) -> list[dict[str, Any]]:
+        found = trade_history(state(), *range_arg(start, end), limit_arg(limit, MAX_TRADES, MAX_TRADES))
+        return trade_list(found, appbase)
 
     condenser("get_ticker", 0, lambda: ticker(state(), False))
     history("get_ticker", lambda p: ticker(state(), True))
@@ -280,36 +319,15 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
     history("get_volume", lambda p: volume(state(), True))
     condenser("get_order_book", 1, lambda limit: order_book(state(), limit_arg(limit, MAX_BOOK, MAX_BOOK), False))
     history("get_order_book", lambda p: order_book(state(), limit_arg(p.get("limit"), MAX_BOOK, MAX_BOOK), True))
-    condenser("get_open_orders", 1, lambda owner: open_orders(state(), account_arg(owner, "owner"), False))
+    condenser("get_open_orders", 1, lambda owner: orders_of(owner, "owner", False))
     dispatcher.add(
         "database_api.find_limit_orders",
-        lambda params: {
-            "orders": open_orders(state(), account_arg(named(params, "find_limit_orders").get("account")), True)
-        },
+        lambda params: {"orders": orders_of(named(params, "find_limit_orders").get("account"), "account", True)},
     )
-    condenser(
-        "get_trade_history",
-        3,
-        lambda start, end, limit: trade_list(
-            trade_history(
-                state(), time_arg(start, "start"), time_arg(end, "end"), limit_arg(limit, MAX_TRADES, MAX_TRADES)
-            ),
-            False,
-        ),
-    )
+    condenser("get_trade_history", 3, lambda start, end, limit: trade_range(start, end, limit, False))
     history(
         "get_trade_history",
-        lambda p: {
-            "trades": trade_list(
-                trade_history(
-                    state(),
-                    time_arg(p.get("start"), "start"),
-                    time_arg(p.get("end"), "end"),
-                    limit_arg(p.get("limit"), MAX_TRADES, MAX_TRADES),
-                ),
-                True,
-            )
-        },
+        lambda p: {"trades": trade_range(p.get("start"), p.get("end"), p.get("limit"), True)},
     )
     condenser(
         "get_recent_trades",

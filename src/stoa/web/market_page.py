@@ -1,6 +1,9 @@
 """The /market page: the STEEM/SBD ticker, a 48-hour price chart, the order book and recent trades,
 rendered on the server from the market reads (api/market.py); the reader's open orders with cancel
 and the buy and sell forms run in the browser (static/market.js), which signs with stoa.js.
+
+Guarded like the site's other routes: it takes no query string (any is a 400 page), and its errors
+become HTML pages.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ..market.coins import NETWORK_COLOUR
 from ..market.sparkline import moment_text, sparkline
 from ..protocol.asset import STEEM
 from ..protocol.types import format_time
+from .site import bad_query, guarded
 from .templating import render
 
 BOOK_ROWS = 20
@@ -28,7 +32,7 @@ CHART_HOURS = 48
 
 
 def routes(reader: ChainReader) -> list[BaseRoute]:
-    return [Route("/market", MarketPage(reader).page, methods=["GET"])]
+    return [Route("/market", guarded(MarketPage(reader).page), methods=["GET"])]
 
 
 class MarketPage:
@@ -37,6 +41,7 @@ class MarketPage:
         self.network = {"chain_id": reader.node.chain_id.hex(), "prefix": "STM"}
 
     def page(self, request: Request) -> HTMLResponse:
+        bad_query(request, {})
         state = self.reader.state
         book = {
             side: book_rows(market.book_side(state, symbol, BOOK_ROWS))
