@@ -5,20 +5,17 @@ against a real dev node whose index was fed by real operations."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from stoa.api.app import build_dispatcher
-from stoa.api.jsonrpc import Dispatcher
-from stoa.protocol.operations import Comment, CustomJson, Vote
 from stoa.protocol.types import format_time
 
-from ..chain.conftest import INIT_KEY, DevChain, indexed_chain, role_key
+from ..chain.conftest import indexed_chain
 from .rpc import call, invalid
+from .scenario import World, Writer
 
 WEEK = 7 * 24 * 3600
 
@@ -63,17 +60,6 @@ LIST_POST_KEYS = {
 STATE_KEYS = {"current_route", "props", "feed_price", "tags", "accounts", "content", "tag_idx", "discussion_idx"}
 
 
-@dataclass
-class World:
-    chain: DevChain
-    rpc: Dispatcher
-    created: dict[str, int]  # permlink → block time it was written
-
-
-def posting(name: str) -> list[Any]:
-    return [INIT_KEY] if name == "initminer" else [role_key(name, "posting")]
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """alice's `old-post` (tag history) is voted by initminer and paid out a week later. Then:
@@ -84,23 +70,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     path: Path = tmp_path_factory.mktemp("discussions") / "net"
     chain = indexed_chain(path)
     node = chain.node
-    created: dict[str, int] = {}
     for name in ("alice", "bob", "carol", "dave"):
         chain.create_account(name)
 
-    def post(author: str, permlink: str, category: str, tags: list[str], parent: tuple[str, str] | None = None) -> None:
-        metadata = orjson.dumps({"tags": tags}).decode()
-        parent_author, parent_permlink = parent or ("", category)
-        title = "" if parent else f"Title of {permlink}"
-        op = Comment(parent_author, parent_permlink, author, permlink, title, f"Body of {permlink}.", metadata)
-        chain.apply(op, keys=posting(author))
-        created[permlink] = chain.state.dgp().time
-
-    def vote(voter: str, author: str, permlink: str, weight: int) -> None:
-        chain.apply(Vote(voter, author, permlink, weight), keys=posting(voter))
-
-    def custom(signer: str, payload: list[Any]) -> None:
-        chain.apply(CustomJson((), (signer,), "follow", orjson.dumps(payload).decode()), keys=posting(signer))
+    writer = Writer(chain)
+    post, vote, custom, created = writer.post, writer.vote, writer.custom, writer.created
 
     post("alice", "old-post", "history", [])
     vote("initminer", "alice", "old-post", 10000)

@@ -4,6 +4,7 @@ built through the chain, then condenser_api and bridge shapes, and beem's read c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -83,7 +84,14 @@ def test_ranked_lists_and_pagination(steem: Steem, node: RunningNode) -> None:
     page = call(node, "bridge.get_ranked_posts", {"sort": "created", "start_author": "bob", "start_permlink": "second"})
     assert [p["permlink"] for p in page] == ["hello"]
     trending = call(node, "condenser_api.get_discussions_by_trending", [{"tag": "", "limit": 10}])
-    assert {p["permlink"] for p in trending} == {"second", "hello"}
+    # initminer's vote on bob's post outweighs bob's and carol's on alice's
+    assert int(trending[0]["net_rshares"]) > int(trending[1]["net_rshares"]) > 0
+    assert [p["permlink"] for p in trending] == ["second", "hello"]
+    assert [p["permlink"] for p in call(node, "bridge.get_ranked_posts", {"sort": "trending"})] == ["second", "hello"]
+    page = call(
+        node, "condenser_api.get_discussions_by_trending", [{"start_author": "bob", "start_permlink": "second"}]
+    )
+    assert [p["permlink"] for p in page] == ["second", "hello"]  # condenser pages include their start
     assert (
         call(node, "condenser_api.get_discussions_by_created", [{"tag": "stoa", "limit": 5}])[0]["permlink"] == "hello"
     )
@@ -125,7 +133,7 @@ def test_beem_read_classes(steem: Steem, node: RunningNode) -> None:
     assert [reply["author"] for reply in post.get_replies()] == ["bob"]
     assert {vote["voter"] for vote in post.get_votes()} == {"bob", "carol"}
     trending = Discussions_by_trending(Query(limit=10, tag="news"), blockchain_instance=steem)
-    assert {entry["permlink"] for entry in trending} == {"hello", "second"}
+    assert [entry["permlink"] for entry in trending] == ["second", "hello"]
     created = Discussions_by_created(Query(limit=10, tag="news"), blockchain_instance=steem)
     assert [entry["permlink"] for entry in created] == ["second", "hello"]
     carol = Account("carol", blockchain_instance=steem)
@@ -136,3 +144,27 @@ def test_beem_read_classes(steem: Steem, node: RunningNode) -> None:
         "second",
     ]
     assert {entry["permlink"] for entry in carol.get_feed(limit=10)} == {"hello", "second"}
+
+
+def test_beem_notifications(steem: Steem, node: RunningNode) -> None:
+    """beem's Account.get_notifications (bridge.unread_notifications, then account_notifications) and
+    mark_notifications_as_read (custom_json `notify` setLastRead)."""
+    alice = Account("alice", blockchain_instance=steem)
+    notes = alice.get_notifications(only_unread=False)
+    kinds = [note["type"] for note in notes]
+    # bob replied to her post, carol followed her, bob reblogged it: newest first
+    assert {"reply", "follow", "reblog"} <= set(kinds)
+    assert kinds.index("reblog") < kinds.index("follow") < kinds.index("reply")
+    for note in notes:
+        assert set(note) == {"id", "type", "score", "date", "msg", "url"}
+        assert isinstance(note["date"], datetime) and 0 <= note["score"] <= 100
+    reply = notes[kinds.index("reply")]
+    assert reply["msg"] == "@bob replied to your post" and reply["url"] == "@bob/re-hello"
+    assert alice.get_notifications(only_unread=False, limit=1) == notes[:1]
+    assert alice.get_notifications() == notes  # nothing read yet: every notification is unread
+    mentioned = Account("bob", blockchain_instance=steem).get_notifications(only_unread=False)
+    assert [note["url"] for note in mentioned if note["type"] == "mention"] == ["@alice/hello"]
+    alice.mark_notifications_as_read()
+    assert call(node, "bridge.unread_notifications", {"account": "alice"})["unread"] == 0
+    assert alice.get_notifications() == []
+    assert len(alice.get_notifications(only_unread=False)) == len(notes)

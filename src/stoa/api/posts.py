@@ -97,12 +97,19 @@ def fetch_posts(
     return [dict(zip(FIELDS, row, strict=True)) for row in db.execute(sql, (*params, limit))]
 
 
-def fetch_post(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, Any]:
+def fetch_post(
+    db: sqlite3.Connection,
+    author: Any,
+    permlink: Any,
+    what: str = "post",
+    fields: tuple[str, str] = ("author", "permlink"),
+) -> dict[str, Any]:
+    """The post, or an invalid-params error naming `what` was asked for (and the params' `fields`)."""
     if not isinstance(author, str) or not isinstance(permlink, str):
-        raise invalid_params("author and permlink must be strings")
+        raise invalid_params(f"{fields[0]} and {fields[1]} must be strings")
     found = fetch_posts(db, "p.author = ? AND p.permlink = ?", (author, permlink), "p.id", 1)
     if not found:
-        raise invalid_params(f"post @{author}/{permlink} does not exist")
+        raise invalid_params(f"{what} @{author}/{permlink} does not exist")
     return found[0]
 
 
@@ -236,7 +243,8 @@ def bridge_post(db: sqlite3.Connection, post: dict[str, Any]) -> dict[str, Any]:
         "author_reputation": rep,
         "active_votes": orjson.Fragment(post["active_votes"]),  # kept ready by the index
         "stats": {
-            "hide": post["reputation"] < 0 and post["pending_payout"] < 20,
+            # hivemind's post_stats: both on the log scale; hidden below 0 while earning under 0.020
+            "hide": rep < 0 and post["pending_payout"] < 20,
             "gray": rep < 1 or bool(post["is_muted"]) or post["author_role"] == MUTED_ROLE,
             "total_votes": post["total_votes"],
             "flag_weight": max(len(str(abs(negative) // 2)) - 11, 0) if negative else 0,

@@ -30,6 +30,8 @@ RANKED = {
         "p.pending_payout",
         "<",
     ),
+    # nothing is promoted on Stoa (no promotion transfers are indexed), as get_discussions_by_promoted
+    "promoted": ("p.depth = 0 AND p.is_paidout = 0 AND 0", "p.id DESC", "p.id", "<"),
     # hivemind's `muted`: muted posts and comments still earning, by pending payout
     "muted": (
         "p.is_muted = 1 AND p.is_paidout = 0 AND p.pending_payout > 0",
@@ -75,10 +77,21 @@ def bridge_query(params: Any, name: str, fields: tuple[str, ...]) -> dict[str, A
 
 
 def cursor_post(db: sqlite3.Connection, author: Any, permlink: Any) -> dict[str, Any] | None:
-    """The post a page starts from, if the caller gave one."""
+    """The post a page starts from, if the caller gave one: start_author and start_permlink together."""
     if not author and not permlink:
         return None
-    return fetch_post(db, author, permlink)
+    if not author or not permlink:
+        raise invalid_params("start_author and start_permlink must be given together")
+    return fetch_post(db, author, permlink, "start post", ("start_author", "start_permlink"))
+
+
+def entry_start(value: Any, field: str = "start_entry_id") -> int | None:
+    """A blog page's start: an entry id (the newest when 0 or negative, as steemd's -1), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid_params(f"{field} must be an integer, got {value!r}")
+    return None if value <= 0 else value
 
 
 def ranked(
@@ -311,59 +324,29 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
         ),
     )
     condenser("get_active_votes", 2, lambda a, p: votes_of(db(), fetch_post(db(), a, p)["id"]))
-    condenser(
-        "get_followers",
-        4,
-        lambda acc, start, kind, limit: followers(
-            db(), account_param(acc), start, kind, page_limit(limit, 1000, 1000), reverse=False
-        ),
-    )
-    condenser(
-        "get_following",
-        4,
-        lambda acc, start, kind, limit: followers(
-            db(), account_param(acc), start, kind, page_limit(limit, 1000, 1000), reverse=True
-        ),
-    )
-    condenser(
-        "get_follow_count",
-        1,
-        lambda acc: dict(
-            zip(("follower_count", "following_count"), follow_counts(db(), account_param(acc)), strict=True),
-            account=acc,
-        ),
-    )
-    condenser(
-        "get_blog",
-        3,
-        lambda acc, start, limit: [
-            {
-                "blog": account_param(acc),
-                "entry_id": entry,
-                "reblogged_on": format_time(time) if post["author"] != acc else format_time(0),
-                "comment": condenser_post(db(), post, fat=False),
-            }
-            for entry, time, post in blog(
-                db(), account_param(acc), None if not start or start < 0 else start, page_limit(limit, 20, 500)
-            )
-        ],
-    )
-    condenser(
-        "get_blog_entries",
-        3,
-        lambda acc, start, limit: [
-            {
-                "author": post["author"],
-                "permlink": post["permlink"],
-                "blog": account_param(acc),
-                "entry_id": entry,
-                "reblogged_on": format_time(time) if post["author"] != acc else format_time(0),
-            }
-            for entry, time, post in blog(
-                db(), account_param(acc), None if not start or start < 0 else start, page_limit(limit, 20, 500)
-            )
-        ],
-    )
+
+    def follow_page(account: Any, start: Any, kind: Any, limit: Any, reverse: bool) -> list[dict[str, Any]]:
+        name = existing_account(reader, account)
+        first = None if start is None or start == "" else existing_account(reader, start, "start")
+        return followers(db(), name, first, kind, page_limit(limit, 1000, 1000), reverse=reverse)
+
+    def follow_count(account: Any) -> dict[str, Any]:
+        name = existing_account(reader, account)
+        counts = dict(zip(("follower_count", "following_count"), follow_counts(db(), name), strict=True))
+        return {"account": name, **counts}
+
+    def blog_page(account: Any, start: Any, limit: Any, with_comment: bool) -> list[dict[str, Any]]:
+        name, first = existing_account(reader, account), entry_start(start)
+        return [
+            blog_entry(db(), name, entry, time, post, with_comment)
+            for entry, time, post in blog(db(), name, first, page_limit(limit, 20, 500))
+        ]
+
+    condenser("get_followers", 4, lambda acc, start, kind, limit: follow_page(acc, start, kind, limit, False))
+    condenser("get_following", 4, lambda acc, start, kind, limit: follow_page(acc, start, kind, limit, True))
+    condenser("get_follow_count", 1, follow_count)
+    condenser("get_blog", 3, lambda acc, start, limit: blog_page(acc, start, limit, True))
+    condenser("get_blog_entries", 3, lambda acc, start, limit: blog_page(acc, start, limit, False))
     condenser("get_reblogged_by", 2, lambda a, p: [a, *(name for name in reblogged_by_names(db(), a, p))])
     condenser(
         "get_account_reputations",
@@ -383,13 +366,23 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
 
     for sort in ("trending", "hot", "created"):
         dispatcher.add(f"condenser_api.get_discussions_by_{sort}", discussions_by(sort))
-    dispatcher.add("condenser_api.get_discussions_by_blog", lambda p: blog_discussions(db(), query_object(p, "blog")))
-    dispatcher.add("condenser_api.get_discussions_by_feed", lambda p: feed_discussions(db(), query_object(p, "feed")))
     dispatcher.add(
-        "condenser_api.get_discussions_by_comments", lambda p: comment_discussions(db(), query_object(p, "comments"))
+        "condenser_api.get_discussions_by_blog", lambda p: blog_discussions(db(), existing(query_object(p, "blog")))
+    )
+    dispatcher.add(
+        "condenser_api.get_discussions_by_feed", lambda p: feed_discussions(db(), existing(query_object(p, "feed")))
+    )
+    dispatcher.add(
+        "condenser_api.get_discussions_by_comments",
+        lambda p: comment_discussions(db(), existing(query_object(p, "comments"), "start_author")),
     )
 
-    register_appbase_aliases(dispatcher, db)
+    def existing(query: dict[str, Any], field: str = "tag") -> dict[str, Any]:
+        """The query, once its account (`tag` for blog and feed, `start_author` for comments) exists."""
+        existing_account(reader, query.get(field), field)
+        return query
+
+    register_appbase_aliases(dispatcher, reader, existing, follow_page, follow_count, blog_page)
     bridge("get_post", lambda q: bridge_post(db(), fetch_post(db(), q.get("author"), q.get("permlink"))))
     bridge("get_discussion", lambda q: discussion(db(), q.get("author"), q.get("permlink")))
     bridge(
@@ -407,12 +400,23 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
             )
         ],
     )
-    bridge("get_account_posts", lambda q: account_posts(db(), q))
-    bridge("get_profile", lambda q: profile(reader, account_param(q.get("account"))))
+    bridge("get_account_posts", lambda q: account_posts(db(), existing(q, "account")))
+    bridge("get_profile", lambda q: profile(reader, existing_account(reader, q.get("account"))))
 
 
-def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Connection]) -> None:
-    """tags_api and follow_api: the appbase names of the same reads (named params, wrapped results)."""
+def register_appbase_aliases(
+    dispatcher: Dispatcher,
+    reader: ChainReader,
+    existing: Callable[..., dict[str, Any]],
+    follow_page: Callable[..., list[dict[str, Any]]],
+    follow_count: Callable[[Any], dict[str, Any]],
+    blog_page: Callable[..., list[dict[str, Any]]],
+) -> None:
+    """tags_api and follow_api: the appbase names of the same reads (named params, wrapped results),
+    checked as their condenser_api twins are."""
+
+    def db() -> sqlite3.Connection:
+        return reader.state.db
 
     def add(name: str, handler: Callable[[dict[str, Any]], Any]) -> None:
         dispatcher.add(name, lambda params: handler(named(params, name)))
@@ -423,11 +427,6 @@ def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Co
             db(), "p.parent_author = ? AND p.parent_permlink = ?", (top["author"], top["permlink"]), "p.id", 1000
         )
         return {"discussions": [condenser_post(db(), post) for post in children]}
-
-    def blog_page(q: dict[str, Any]) -> list[tuple[int, int, dict[str, Any]]]:
-        start = q.get("start_entry_id")
-        before = None if not isinstance(start, int) or start <= 0 else start
-        return blog(db(), account_param(q.get("account")), before, page_limit(q.get("limit"), 20, 500))
 
     add("tags_api.get_discussion", lambda q: condenser_post(db(), fetch_post(db(), q.get("author"), q.get("permlink"))))
     add("tags_api.get_content_replies", replies)
@@ -441,42 +440,26 @@ def register_appbase_aliases(dispatcher: Dispatcher, db: Callable[[], sqlite3.Co
 
     for sort in ("trending", "hot", "created"):
         add(f"tags_api.get_discussions_by_{sort}", wrapped_discussions(sort))
-    add("tags_api.get_discussions_by_blog", lambda q: {"discussions": blog_discussions(db(), q)})
-    add("tags_api.get_discussions_by_feed", lambda q: {"discussions": feed_discussions(db(), q)})
-    add("tags_api.get_discussions_by_comments", lambda q: {"discussions": comment_discussions(db(), q)})
-
-    def follow_page(query: dict[str, Any], reverse: bool) -> list[dict[str, Any]]:
-        account, limit = account_param(query.get("account")), page_limit(query.get("limit"), 1000, 1000)
-        return followers(db(), account, query.get("start"), query.get("type"), limit, reverse=reverse)
-
-    add("follow_api.get_followers", lambda q: {"followers": follow_page(q, reverse=False)})
-    add("follow_api.get_following", lambda q: {"following": follow_page(q, reverse=True)})
+    add("tags_api.get_discussions_by_blog", lambda q: {"discussions": blog_discussions(db(), existing(q))})
+    add("tags_api.get_discussions_by_feed", lambda q: {"discussions": feed_discussions(db(), existing(q))})
     add(
-        "follow_api.get_follow_count",
-        lambda q: dict(
-            zip(
-                ("follower_count", "following_count"), follow_counts(db(), account_param(q.get("account"))), strict=True
-            ),
-            account=q.get("account"),
-        ),
+        "tags_api.get_discussions_by_comments",
+        lambda q: {"discussions": comment_discussions(db(), existing(q, "start_author"))},
     )
+
+    def follows(q: dict[str, Any], reverse: bool) -> list[dict[str, Any]]:
+        return follow_page(q.get("account"), q.get("start"), q.get("type"), q.get("limit"), reverse)
+
+    add("follow_api.get_followers", lambda q: {"followers": follows(q, reverse=False)})
+    add("follow_api.get_following", lambda q: {"following": follows(q, reverse=True)})
+    add("follow_api.get_follow_count", lambda q: follow_count(q.get("account")))
     add(
         "follow_api.get_blog",
-        lambda q: {
-            "blog": [
-                blog_entry(db(), q["account"], entry, time, post, with_comment=True)
-                for entry, time, post in blog_page(q)
-            ]
-        },
+        lambda q: {"blog": blog_page(q.get("account"), q.get("start_entry_id"), q.get("limit"), True)},
     )
     add(
         "follow_api.get_blog_entries",
-        lambda q: {
-            "blog": [
-                blog_entry(db(), q["account"], entry, time, post, with_comment=False)
-                for entry, time, post in blog_page(q)
-            ]
-        },
+        lambda q: {"blog": blog_page(q.get("account"), q.get("start_entry_id"), q.get("limit"), False)},
     )
     add(
         "follow_api.get_reblogged_by",
