@@ -178,7 +178,7 @@ def flush_history(ctx: ApplyContext) -> None:
                 orjson.dumps(OPERATION.dump(op, False)),
             )
         )
-        entries.extend((account, op_id) for account in sorted(impacted_accounts(op)))
+        entries.extend((account, op_id) for account in impacted_accounts(op))  # per account, in op order
     db.executemany("INSERT INTO operations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     next_seq = history_heads(ctx.state, {account for account, _ in entries})
     history = []

@@ -62,6 +62,8 @@ class Table(Generic[T]):
         self.name = name
         self.clustered = clustered  # rows stored in key order (WITHOUT ROWID): range scans by key read one tree
         self.cached = cached  # the writer keeps its rows in the write-back cache (writeback.py)
+        self._last_db: sqlite3.Connection | None = None  # the writer last seen, and its cached rows
+        self._last_rows: TableRows | None = None
         self.cls = cls
         self.key = key
         self.indexes = indexes
@@ -103,9 +105,13 @@ class Table(Generic[T]):
 
     def _rows(self, db: sqlite3.Connection) -> TableRows | None:
         """This table's cached rows when `db` is the writer's connection and the table is cached."""
+        if db is self._last_db:  # the writer, nearly always: one comparison instead of three lookups
+            return self._last_rows
+        rows = None
         if self.cached and type(db) is WriterConnection:
-            return db.cache.tables.get(self.name) or db.cache.register(self)
-        return None
+            rows = db.cache.tables.get(self.name) or db.cache.register(self)
+            self._last_db, self._last_rows = db, rows
+        return rows
 
     def get(self, db: sqlite3.Connection, *key: Any) -> T | None:
         rows = self._rows(db)
