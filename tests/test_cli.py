@@ -457,8 +457,5 @@ def test_index_rebuild_derives_the_index_again_with_a_progress_bar(tmp_path: Pat
     db.close()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="stoa.cli.index_rebuild does not turn prepare_index's InitError into a ClickException"
-)
 def test_index_rebuild_needs_a_network(tmp_path: Path) -> None:
     assert_one_line_error(stoa("index", "rebuild", "--data-dir", str(tmp_path / "none")), "holds no network")

@@ -277,7 +277,10 @@ def index_group() -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def index_rebuild(data_dir: Path) -> None:
     """Drop the social index and derive it again from the operations the node recorded."""
-    prepare_index(data_dir)
+    try:
+        prepare_index(data_dir)
+    except InitError as error:
+        raise click.ClickException(str(error)) from None
     db = connect(data_dir / "state.db")
     with progress_bar("indexing blocks") as progress:
         task = progress.add_task("index", total=None)
