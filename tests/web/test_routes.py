@@ -300,3 +300,12 @@ def test_unknown_things_are_404_pages(client: TestClient, path: str) -> None:
 )
 def test_malformed_queries_are_400_pages(client: TestClient, path: str) -> None:
     assert "400" in page(client, path, 400)
+
+
+def test_pages_are_gzipped_and_json_rpc_answers_are_not(client: TestClient) -> None:
+    page_answer = client.get("/trending", headers={"accept-encoding": "gzip"})
+    assert page_answer.status_code == 200 and page_answer.headers["content-encoding"] == "gzip"
+    body = orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": "bridge.get_ranked_posts", "params": {"sort": "created"}})
+    rpc_answer = client.post("/", content=body, headers={"accept-encoding": "gzip"})
+    assert len(rpc_answer.content) > 1024 and "content-encoding" not in rpc_answer.headers
+    assert len(rpc_answer.json()["result"]) > 1

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..chain.node import Node
 from ..web import market_page
@@ -44,5 +45,20 @@ def node_app(node: Node) -> Starlette:
     return Starlette(
         routes=[*routes, *market_page.routes(ChainReader(node)), *site_routes(ChainReader(node))],
         exception_handlers={404: http_error, 405: http_error},
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[Middleware(GzipPages)],
     )
+
+
+class GzipPages:
+    """gzip for what browsers GET (pages, scripts) over 1 KB; JSON-RPC answers go out plain, as hived's
+    do: compressing a large ranked list costs the node more than it saves a client on the same network."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
