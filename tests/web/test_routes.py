@@ -151,6 +151,7 @@ def test_the_market_page_is_a_site_route(client: TestClient) -> None:
     html = page(client, "/market")
     assert "<h1>" in html and 'href="/static/site.css"' in html and '<nav aria-label="Lists">' in html
     assert page(client, "/market?") == html  # an empty query string is no query
+    assert '<a href="/market">Market</a>' in page(client, "/trending")  # every page's navigation leads there
     refused = client.post("/market")
     assert refused.status_code == 405 and "405" in refused.text and "Traceback" not in refused.text
 
