@@ -1,4 +1,6 @@
-"""Benchmark: vote transactions per second through parse JSON → serialize → digest → recover, on one core.
+"""Benchmark: vote transactions per second through parse JSON → serialize → digest → recover.
+
+Runs on one core.
 
 Prints one JSON line: the pipeline's rate beside the raw libsecp256k1 (coincurve) recover rate measured
 in the same run over the same signatures. Target: at least 70 % of the raw rate.

@@ -1,5 +1,6 @@
-"""A reproducible workload for the chain benchmarks: accounts, posts, and blocks of 70 % votes,
-20 % replies and 10 % transfers, produced by a real node into a block log.
+"""A reproducible workload for the chain benchmarks, produced by a real node into a block log.
+
+It holds accounts, posts, and blocks of 70 % votes, 20 % replies and 10 % transfers.
 
 Each voter votes at most once per block and each replier replies at most once per block, so the
 3-second rules hold, as they would on a live chain.

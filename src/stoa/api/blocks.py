@@ -1,4 +1,7 @@
-"""Block and transaction JSON as get_block / get_transaction print them, shared by block_api and condenser_api."""
+"""Block and transaction JSON as get_block / get_transaction print them.
+
+Shared by block_api and condenser_api.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""bridge's community reads over the index (hivemind.md §2.1 item 7): communities, their team, roles,
-subscribers and an account's subscriptions, in hivemind's shapes.
+"""bridge's community reads over the index, in hivemind's shapes (hivemind.md §2.1 item 7).
+
+The reads: communities, their team, roles, subscribers and an account's subscriptions.
 
 A community's `sum_pending` (whole SBD, rounded), `num_pending` and `num_authors` count its unpaid
 top-level posts, computed when asked; its rank orders communities by those three, then subscribers,

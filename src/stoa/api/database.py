@@ -1,4 +1,7 @@
-"""database_api, block_api and account_history_api: the appbase namespaces (named params, NAI assets)."""
+"""The appbase namespaces database_api, block_api and account_history_api.
+
+They take named params and print NAI assets.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""The rest of the condenser-era discussion reads and bridge's account and stats calls, over the index
-(hivemind.md §1.3–§2.2): trending tags, an author's posts before a date, replies to an account,
-payout lists, tags used, account votes, get_state; bridge post headers, profiles, relationships,
-follow lists, trending topics and payout stats."""
+"""The rest of the condenser-era discussion reads, and bridge's account and stats calls.
+
+Both over the index (hivemind.md §1.3–§2.2): trending tags, an author's posts before a date, replies
+to an account, payout lists, tags used, account votes, get_state; bridge post headers, profiles,
+relationships, follow lists, trending topics and payout stats.
+"""
 
 from __future__ import annotations
 

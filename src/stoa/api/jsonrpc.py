@@ -1,4 +1,6 @@
-"""JSON-RPC 2.0 as steemd speaks it: `call` and `api.method` envelopes, batches, errors that say what to fix.
+"""JSON-RPC 2.0 as steemd speaks it: envelopes, batches, errors that say what to fix.
+
+The envelopes are `call` and `api.method`.
 
 Handlers are registered per `api.method` name. condenser_api handlers take positional params (a
 list); appbase handlers take an object. Errors keep steemd's shape closely enough that dsteem,

@@ -1,5 +1,7 @@
-"""The internal market's reads: market_history_api and its condenser_api names (ticker, volume, order
-book, trades, OHLCV buckets), open orders (condenser_api.get_open_orders, database_api.find_limit_orders).
+"""The internal market's reads: market_history_api, its condenser_api names, and open orders.
+
+market_history_api and its condenser_api names give the ticker, volume, order book, trades and OHLCV
+buckets; open orders are condenser_api.get_open_orders and database_api.find_limit_orders.
 
 Orders come from the consensus `limit_orders` table. Trades come from `market_fills`, which the
 matching engine writes at every fill (chain/evaluators/market.py); buckets are grouped from trades

@@ -1,5 +1,7 @@
-"""bridge.account_notifications, post_notifications and unread_notifications over the index's
-notifications (hivemind.md §2.1 item 6): messages and urls as hivemind writes them.
+"""bridge.account_notifications, post_notifications and unread_notifications, over the index.
+
+They read the index's notifications (hivemind.md §2.1 item 6); messages and urls are as hivemind
+writes them.
 
 Only the last 90 days (before the head block) show, as in hivemind. A community account's
 notifications are also every notification of its community, at any score (classic hivemind).

@@ -1,5 +1,7 @@
-"""Reading posts for the API: the index's content joined with the chain's payout fields, in the
-shapes condenser_api and bridge print (hivemind.md §2.2)."""
+"""Reading posts for the API, in the shapes condenser_api and bridge print (hivemind.md §2.2).
+
+The index's content is joined with the chain's payout fields.
+"""
 
 from __future__ import annotations
 

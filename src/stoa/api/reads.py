@@ -1,4 +1,7 @@
-"""The chain's query layer: every read the API namespaces share, on per-thread read-only connections."""
+"""The chain's query layer: every read the API namespaces share.
+
+Reads run on per-thread read-only connections.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Reward funds, the price feed, and the per-account objects that wait for time to pass: conversions,
-vesting delegations and their expirations, savings withdrawals and withdraw routes.
+"""Reward funds, the price feed, and the per-account objects that wait for time to pass.
+
+Those objects are conversions, vesting delegations and their expirations, savings withdrawals and
+withdraw routes.
 
 Each read has a condenser_api form (positional params, legacy assets) and, where steemd has one, a
 database_api form (named params, NAI assets, the list wrapped in an object). steemd prints an `id`

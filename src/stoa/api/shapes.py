@@ -1,4 +1,7 @@
-"""JSON shapes of chain objects as steemd's condenser_api (legacy) and database_api (appbase) print them."""
+"""JSON shapes of chain objects as steemd's condenser_api and database_api print them.
+
+condenser_api prints the legacy shapes, database_api the appbase ones.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The social read APIs over the index: condenser_api's content, discussion, follow and blog methods,
-and bridge's posts, discussions, ranked lists, account posts and profiles (hivemind.md §2)."""
+"""The social read APIs over the index (hivemind.md §2).
+
+They are condenser_api's content, discussion, follow and blog methods, and bridge's posts,
+discussions, ranked lists, account posts and profiles.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The badges: kinds, their published threshold tables, levels, labels and the upvote category of each."""
+"""The badges: kinds, published threshold tables, levels, labels and the upvote category of each."""
 
 from __future__ import annotations
 

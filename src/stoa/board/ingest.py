@@ -1,5 +1,8 @@
-"""Operations in, counters and badges out: what each block's operations (as get_ops_in_block returns them)
-add to the board's counters, which badges they earn, and the STOP / START replies to the bot."""
+"""Operations in, counters and badges out: what each block's operations mean to the board.
+
+The operations come as get_ops_in_block returns them. This module works out what they add to the
+board's counters, which badges they earn, and the STOP / START replies to the bot.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""What the bot says: the grouped notification in the seed's words, the STOP / START confirmations, their
-permlinks, and turning waiting badges into outbox rows (one notification per account at a time)."""
+"""What the bot says: its messages, their permlinks, and the outbox rows made from waiting badges.
+
+The messages are the grouped notification in the seed's words and the STOP / START confirmations.
+Waiting badges become outbox rows with one notification per account at a time.
+"""
 
 from __future__ import annotations
 

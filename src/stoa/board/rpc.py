@@ -1,5 +1,8 @@
-"""The board's only way to the chain: JSON-RPC over HTTP (one kept-alive connection, batches), and
-transactions it signs with its own key and broadcasts like any client."""
+"""The board's only way to the chain: JSON-RPC over HTTP, and transactions it signs and broadcasts.
+
+JSON-RPC goes over one kept-alive connection, in batches. The board signs transactions with its own
+key and broadcasts them like any client.
+"""
 
 from __future__ import annotations
 

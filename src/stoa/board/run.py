@@ -1,4 +1,4 @@
-"""Starting a board process: its key, its database, the follower thread and the web server on its port."""
+"""Starting a board process: its key, database, follower thread and the web server on its port."""
 
 from __future__ import annotations
 

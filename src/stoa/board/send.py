@@ -1,5 +1,8 @@
-"""Delivering the outbox: pick the post to reply to, decide the upvote (policy, mana floor), broadcast the
-reply, and settle each row; a row found already on chain (sent before a crash) is never sent again."""
+"""Delivering the outbox: each row's reply broadcast, its upvote decided, the row settled.
+
+For each row it picks the post to reply to, decides the upvote (policy, mana floor), broadcasts the
+reply and settles the row; a row found already on chain (sent before a crash) is never sent again.
+"""
 
 from __future__ import annotations
 

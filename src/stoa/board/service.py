@@ -1,5 +1,9 @@
-"""The board's loop: read blocks from the node in batches, apply them with the cursor in one transaction,
-group new badges into notifications, deliver what is due; survive a node that is down or answers badly."""
+"""The board's loop, from reading blocks off the node to delivering what is due.
+
+It reads blocks from the node in batches, applies them with the cursor in one transaction, groups
+new badges into notifications and delivers what is due; it survives a node that is down or answers
+badly.
+"""
 
 from __future__ import annotations
 

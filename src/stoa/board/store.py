@@ -1,5 +1,8 @@
-"""The board's own SQLite database: cursor, counters, posts it may reply to, badges, opt-outs and the
-outbox of notifications (written before they are broadcast, so a crash never sends one twice)."""
+"""The board's own SQLite database: its cursor, counters, badges, opt-outs and outbox.
+
+It also keeps the posts the board may reply to. The outbox holds notifications, written before they
+are broadcast, so a crash never sends one twice.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Badge images the board draws itself: one SVG per kind and level (colour by upvote category, a glyph by
-kind, the level on a ribbon)."""
+"""Badge images the board draws itself: one SVG per kind and level.
+
+Each has its colour by upvote category, a glyph by kind and the level on a ribbon.
+"""
 
 from __future__ import annotations
 

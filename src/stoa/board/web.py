@@ -1,5 +1,8 @@
-"""The board's web site on its own port: the Board of Honor (/@name), badge images, and a JSON API of a
-user's badges (/api/badges/name, the shape HiveBuzz's has) and of the board's own progress."""
+"""The board's web site on its own port: the Board of Honor, badge images, and a JSON API.
+
+The Board of Honor is at /@name. The JSON API gives a user's badges (/api/badges/name, the shape
+HiveBuzz's has) and the board's own progress.
+"""
 
 from __future__ import annotations
 

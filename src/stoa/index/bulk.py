@@ -1,5 +1,6 @@
-"""Bulk loading of the social index, for benchmarks and imports: what applying the blocks would write,
-written in batches.
+"""Bulk loading of the social index: what applying the blocks would write, written in batches.
+
+It is for benchmarks and imports.
 
 `load` takes plain tuples (the `*Row` named tuples below document their fields; any tuple in that order
 will do) for accounts, posts and comments, votes, follows and reblogs, and writes the index's rows with

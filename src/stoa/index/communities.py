@@ -1,4 +1,6 @@
-"""Communities as hivemind keeps them: registration, roles, subscriptions, moderation and their notifications.
+"""Communities as hivemind keeps them: registration, roles, subscriptions and moderation.
+
+This module also makes their notifications.
 
 Derived like the rest of the index from applied operations only; this module follows every operation
 after the read model and the notifications (`ingest.FOLLOWERS`).

@@ -1,4 +1,6 @@
-"""Notifications: who replied to, mentioned, voted on, followed, reblogged or paid whom (hivemind.md §2.1, §5).
+"""Notifications: who replied to, mentioned, voted on, followed, reblogged or paid whom.
+
+See hivemind.md §2.1 and §5.
 
 Derived like the rest of the index from applied operations only: this module follows every
 operation right after the read model handled it (`ingest.FOLLOWERS`), so it sees the post, vote,

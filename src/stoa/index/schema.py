@@ -1,4 +1,6 @@
-"""The social index's tables: posts with their rendered HTML, tags, votes, follows, reblogs, blogs, accounts.
+"""The social index's tables: posts, tags, votes, follows, reblogs, blogs, accounts.
+
+Posts are stored with their rendered HTML.
 
 (The notification and community tables are created here too; their modules define them.)
 

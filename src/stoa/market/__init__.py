@@ -1,2 +1,5 @@
-"""The Coin Marketplace widget: seven coins' USD prices and 24-hour sparklines, from a price provider
-refreshed in the background (coins, providers, ticker, sparkline, widget)."""
+"""The Coin Marketplace widget: seven coins' USD prices and 24-hour sparklines.
+
+They come from a price provider refreshed in the background. Its modules: coins, providers, ticker,
+sparkline, widget.
+"""

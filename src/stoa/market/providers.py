@@ -1,6 +1,8 @@
-"""Where the widget's prices come from: a CoinGecko-compatible HTTP API, the network's own feed and
-market, or an offline demo source. Each gives one coin's last 24 hours as (time, USD price) points,
-oldest first, or raises ProviderError; none is ever called while a page is being rendered.
+"""The price providers: where the widget's prices come from.
+
+They are a CoinGecko-compatible HTTP API, the network's own feed and market, or an offline demo
+source. Each gives one coin's last 24 hours as (time, USD price) points, oldest first, or raises
+ProviderError; none is ever called while a page is being rendered.
 """
 
 from __future__ import annotations

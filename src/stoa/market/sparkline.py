@@ -1,5 +1,8 @@
-"""A 24-hour sparkline as inline SVG, drawn on the server: a line through the prices and, over each
-point, a hover target whose title gives the price and the time."""
+"""A 24-hour sparkline as inline SVG, drawn on the server.
+
+It is a line through the prices and, over each point, a hover target whose title gives the price and
+the time.
+"""
 
 from __future__ import annotations
 

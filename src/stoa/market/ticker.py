@@ -1,6 +1,8 @@
-"""The price cache: a background thread asks each coin's provider for its last 24 hours every few
-minutes; pages read only the cache. A failed refresh keeps the coin's last good answer and records
-why and since when, so the widget can show its age."""
+"""The price cache, refreshed by a background thread; pages read only the cache.
+
+Every few minutes the thread asks each coin's provider for its last 24 hours. A failed refresh keeps
+the coin's last good answer and records why and since when, so the widget can show its age.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The widget's wiring: a ticker built from the node's config and started beside it, and the Jinja
-global `coin_marketplace()` that `_coin_marketplace.html` renders from the ticker's cache.
+"""The widget's wiring: its ticker, built from the node's config, and its Jinja global.
+
+The ticker is started beside the node. The Jinja global `coin_marketplace()` is what
+`_coin_marketplace.html` renders from the ticker's cache.
 
 Config (`coin_marketplace` in the network's config.json, all optional):
   source           "http" (a CoinGecko-compatible API), "demo" or "network"; default "http" when a url

@@ -1,4 +1,7 @@
-"""Steem's wire protocol, pure and without I/O: types, assets, keys, operations, transactions, blocks."""
+"""Steem's wire protocol, pure and without I/O.
+
+It covers types, assets, keys, operations, transactions and blocks.
+"""
 
 from .asset import ASSET, SBD, STEEM, VESTS, Asset, Price
 from .authority import Authority

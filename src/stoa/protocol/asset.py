@@ -1,4 +1,6 @@
-"""Assets and prices: STEEM, SBD and VESTS in legacy (`"1.000 STEEM"`) and appbase (NAI) JSON (protocol.md §1.4).
+"""Assets and prices: STEEM, SBD and VESTS in legacy and appbase JSON (protocol.md §1.4).
+
+Legacy JSON is `"1.000 STEEM"`; appbase JSON uses NAIs.
 
 An amount is an integer count of the symbol's smallest unit (satoshis). HIVE and HBD are read as
 aliases of STEEM and SBD; everything is written with the Steem names.

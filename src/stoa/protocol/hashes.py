@@ -1,4 +1,7 @@
-"""The hash functions of the protocol: sha256, sha224 (block ids) and ripemd160 (key checksums, merkle roots)."""
+"""The hash functions of the protocol: sha256, sha224 and ripemd160.
+
+sha224 is for block ids, ripemd160 for key checksums and merkle roots.
+"""
 
 from __future__ import annotations
 

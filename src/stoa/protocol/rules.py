@@ -1,4 +1,7 @@
-"""Stateless value rules shared by the operations' validators (steemd's validation.hpp, authority.cpp)."""
+"""Stateless value rules shared by the operations' validators.
+
+They follow steemd's validation.hpp and authority.cpp.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Transactions: TaPoS reference, expiration, operations; their id, digest and signers (protocol.md §1.1–1.6)."""
+"""Transactions: TaPoS reference, expiration, operations; their id, digest and signers.
+
+See protocol.md §1.1–1.6.
+"""
 
 from __future__ import annotations
 

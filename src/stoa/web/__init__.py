@@ -1,1 +1,4 @@
-"""The Steemit-style web site: server-rendered, read-only pages over the API's query layer (issue 6)."""
+"""The Steemit-style web site: server-rendered, read-only pages over the API's query layer.
+
+See issue 6.
+"""

@@ -1,6 +1,8 @@
-"""The /market page: the STEEM/SBD ticker, a 48-hour price chart, the order book and recent trades,
-rendered on the server from the market reads (api/market.py); the reader's open orders with cancel
-and the buy and sell forms run in the browser (static/market.js), which signs with stoa.js.
+"""The /market page: the market rendered on the server, and the reader's orders in the browser.
+
+The STEEM/SBD ticker, a 48-hour price chart, the order book and recent trades are rendered on the
+server from the market reads (api/market.py); the reader's open orders with cancel and the buy and
+sell forms run in the browser (static/market.js), which signs with stoa.js.
 
 Guarded like the site's other routes: it takes no query string (any is a 400 page), and its errors
 become HTML pages.

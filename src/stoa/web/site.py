@@ -1,5 +1,7 @@
-"""The site's routes: lists, tags, the post page, profiles with their tabs, the wallet, the editor and
-login pages, JSON variants and the editor's preview, each read through the API's query layer.
+"""The site's routes, each read through the API's query layer.
+
+The routes serve lists, tags, the post page, profiles with their tabs, the wallet, the editor and
+login pages, JSON variants and the editor's preview.
 
 Pages are rendered on the server and read without JavaScript; every write is a transaction the
 browser signs (static/stoa.js) and broadcasts to the JSON-RPC endpoint on POST /.

@@ -1,5 +1,8 @@
-"""What the post page shows beyond the bridge post: comment order and tree, voters, the payout
-dropdown, low-rated content and the Edit / Delete rules (frontend-and-board.md §1.2–§1.3)."""
+"""What the post page shows beyond the bridge post (frontend-and-board.md §1.2–§1.3).
+
+It covers the comment order and tree, voters, the payout dropdown, low-rated content and the Edit /
+Delete rules.
+"""
 
 from __future__ import annotations
 

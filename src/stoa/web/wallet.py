@@ -1,5 +1,8 @@
-"""The wallet page's figures: balances, STEEM POWER, savings, reward balances, the estimated account
-value at the median feed price, and the transfer history (frontend-and-board.md §1.6)."""
+"""The wallet page's figures (frontend-and-board.md §1.6).
+
+They are balances, STEEM POWER, savings, reward balances, the estimated account value at the median
+feed price, and the transfer history.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Account operations: create (with fee, with delegation, from a claimed ticket), update, decline voting."""
+"""Account operations: create, update, decline voting.
+
+An account is created with a fee, with delegation, or from a claimed ticket.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The operation base class, the id table and the `operation` static_variant codec (protocol.md §2.1).
+"""The operation base class, id table and `operation` static_variant codec (protocol.md §2.1).
 
 Each operation is a typed record registered under its wire id and name. JSON comes in two forms:
 legacy `["vote", {...}]` and appbase `{"type": "vote_operation", "value": {...}}`.

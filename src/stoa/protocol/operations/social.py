@@ -1,4 +1,7 @@
-"""Social operations: vote, comment, delete_comment, comment_options (with beneficiaries), custom_json."""
+"""Social operations: vote, comment, delete_comment, comment_options, custom_json.
+
+comment_options comes with beneficiaries.
+"""
 
 from __future__ import annotations
 

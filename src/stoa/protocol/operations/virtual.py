@@ -1,4 +1,6 @@
-"""Virtual operations: what the chain itself does (rewards, fills, returns), reported in history, never signed.
+"""Virtual operations: what the chain itself does (rewards, fills, returns), reported in history.
+
+They are never signed.
 
 Ids follow Steem HF21's numbering (protocol.md §2.1). A transaction that carries one is invalid.
 """

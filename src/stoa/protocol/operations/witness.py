@@ -1,4 +1,6 @@
-"""Witness operations: declaring a witness, voting for one, proxies, and the historic proof-of-work ops.
+"""Witness operations: declaring a witness, voting for one, and proxies.
+
+It also has the historic proof-of-work ops.
 
 pow and pow2 are here so that real blocks from Steem's mining era decode byte-exactly; their work is
 not verified (mining ended in 2016) and a Stoa chain never accepts them.
