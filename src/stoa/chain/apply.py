@@ -1,4 +1,4 @@
-"""apply_transaction and apply_block, as steemd's database::_apply_transaction / _apply_block do them.
+"""apply_transaction and apply_block, as in steemd's database::_apply_transaction / _apply_block.
 
 Each operation goes to the one evaluator registered for its class (chain/evaluators/); what the
 chain does on its own each block (expirations, returns, payouts) runs in `end_of_block`, in the

@@ -1,4 +1,4 @@
-"""A network's genesis: who exists at block 0, with what supply, and the chain id derived from it all."""
+"""A network's genesis: who exists at block 0, with what supply, and the chain id derived from it."""
 
 from __future__ import annotations
 

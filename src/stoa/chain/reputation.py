@@ -1,6 +1,7 @@
-"""Author reputation, by the rule of steemd's reputation plugin (protocol.md §4.9). Not consensus:
-its table (`reputations`, cached like the hot consensus tables) is outside the state digest and
-is rebuilt by replay like the history.
+"""Author reputation, by the rule of steemd's reputation plugin (protocol.md §4.9).
+
+Not consensus: its table (`reputations`, cached like the hot consensus tables) is outside the state
+digest and is rebuilt by replay like the history.
 
 Raw reputation grows by `rshares >> 6` of each vote. A voter with negative reputation moves nobody's;
 a downvote counts only when the voter's reputation is above the author's. Changing a vote first takes

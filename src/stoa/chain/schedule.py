@@ -1,5 +1,7 @@
-"""The witness schedule: who signs which 3-second slot, missed slots, the last irreversible block
-and the median chain properties (protocol.md §5.2–5.3, steemd's witness_schedule.cpp).
+"""The witness schedule (protocol.md §5.2–5.3, steemd's witness_schedule.cpp).
+
+It covers who signs which 3-second slot, missed slots, the last irreversible block and the median
+chain properties.
 
 Every 21 blocks the schedule is rebuilt: the 20 witnesses with the most votes, plus one "timeshare"
 runner-up chosen by the smallest virtual scheduled time, shuffled with steemd's xorshift seeded by

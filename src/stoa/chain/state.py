@@ -1,4 +1,4 @@
-"""Consensus state in SQLite: the tables, typed row access, savepoints for undo, and the state digest.
+"""Consensus state in SQLite: tables, typed row access, savepoints for undo, and the state digest.
 
 One connection writes (the node's writer thread); each block is one DB transaction and each
 transaction inside it one savepoint, so a failing transaction rolls back to exactly where it began.

@@ -1,5 +1,6 @@
-"""The writer's write-back row cache: hot rows stay in memory and their changes reach SQLite in one
-batch per table just before the block commits.
+"""The writer's write-back row cache: hot rows stay in memory.
+
+Their changes reach SQLite in one batch per table just before the block commits.
 
 Undo follows the database's own: while a savepoint is open every change is journaled, and rolling
 the savepoint back restores the cached rows (and re-queues rows a mid-savepoint flush wrote, since

@@ -1,5 +1,8 @@
-"""What the reward pool pays a comment: its claim, its share of the pool, the minimum and the cap
-(protocol.md §4.3). Shared by the cashout and by everything that shows a pending payout."""
+"""What the reward pool pays a comment (protocol.md §4.3).
+
+It works out the comment's claim, its share of the pool, the minimum and the cap. Shared by the
+cashout and by everything that shows a pending payout.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Inflation and content rewards: process_funds every block, and the 7-day cashout of posts and
-comments with its author, curator and beneficiary split (protocol.md §4.2, §4.3, §4.5, §4.6).
+"""Inflation and content rewards: process_funds every block, and the 7-day cashout.
+
+Posts and comments cash out with an author, curator and beneficiary split (protocol.md §4.2, §4.3,
+§4.5, §4.6).
 
 All arithmetic is on Python integers, which are exact where steemd uses uint128. Rewards go to
 reward balances (claim_reward_balance moves them); the chain's own operations are recorded as

@@ -1,4 +1,4 @@
-"""SBD: the median price feed, the virtual supply and the SBD print rate, and conversions (protocol.md §4.7).
+"""SBD (protocol.md §4.7): the median price feed, virtual supply, SBD print rate and conversions.
 
 Prices are SBD per STEEM, kept as (base SBD satoshis, quote STEEM satoshis) pairs and compared by
 cross-multiplication, as steemd's price does.

@@ -1,4 +1,7 @@
-"""Account evaluators: account_create (+ with delegation), claim_account, create_claimed_account, account_update."""
+"""Account evaluators: account_create, claim_account, create_claimed_account, account_update.
+
+account_create_with_delegation is here too.
+"""
 
 from __future__ import annotations
 

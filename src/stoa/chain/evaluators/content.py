@@ -1,5 +1,8 @@
-"""Content and account-housekeeping evaluators: delete_comment, comment_options, custom_json,
-decline_voting_rights, claim_account and create_claimed_account."""
+"""Content and account-housekeeping evaluators.
+
+They are delete_comment, comment_options, custom_json, decline_voting_rights, claim_account and
+create_claimed_account.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The internal STEEM/SBD market and conversions: limit_order_create(2), limit_order_cancel, the matching
-engine (steemd's database::apply_order / match / fill_order), the expiry of resting orders, and convert.
+"""The internal STEEM/SBD market and conversions.
+
+It holds limit_order_create(2), limit_order_cancel, the matching engine (steemd's
+database::apply_order / match / fill_order), the expiry of resting orders, and convert.
 
 A new order is matched at once against the resting orders on the other side that it crosses, best
 price first and, at one price, oldest first; each match trades at the resting order's price, rounding

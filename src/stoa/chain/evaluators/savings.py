@@ -1,5 +1,7 @@
-"""Savings evaluators: transfer_to_savings, transfer_from_savings (3 days later), its cancellation,
-and the end-of-block step that pays withdrawals whose time has come."""
+"""Savings evaluators, and the end-of-block step that pays withdrawals whose time has come.
+
+The evaluators are transfer_to_savings, transfer_from_savings (3 days later) and its cancellation.
+"""
 
 from __future__ import annotations
 

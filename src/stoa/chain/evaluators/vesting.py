@@ -1,6 +1,8 @@
-"""STEEM POWER evaluators: withdraw_vesting (power down), set_withdraw_vesting_route,
-delegate_vesting_shares and claim_reward_balance; and what the chain does each block for them:
-paying power-down installments and returning expired delegations.
+"""STEEM POWER evaluators, and what the chain does for them each block.
+
+The evaluators are withdraw_vesting (power down), set_withdraw_vesting_route,
+delegate_vesting_shares and claim_reward_balance. Each block the chain pays power-down installments
+and returns expired delegations.
 
 Mana follows steemd after HF22 (which only fixed how delegations scale downvote mana, on Steem and
 Hive alike): VESTS gained add as much voting mana (and a quarter as much downvote mana).
