@@ -1,4 +1,7 @@
-"""A network's genesis: who exists at block 0, with what supply, and the chain id derived from it."""
+"""A network's genesis: who exists at block 0, with what supply, and the chain id.
+
+The chain id is derived from it all.
+"""
 
 from __future__ import annotations
 
