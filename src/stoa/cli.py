@@ -130,6 +130,7 @@ def run(data_dir: Path, host: str | None, port: int | None, block_mode: str, dem
     dgp = node.state.dgp()
     click.echo(f"Stoa node {node.genesis.network}: head block {dgp.head_block_number}, chain id {node.chain_id.hex()}")
     click.echo(f"JSON-RPC: http://{host}:{port}/  (blocks: {block_mode})")
+    click.echo(f"Web site: http://{host}:{port}/trending  (market: http://{host}:{port}/market)")
     if node.genesis.dev:
         click.echo(f"Dev network. Witness {node.witness}, key (owner/active/posting): {DEV_INIT_MINER_WIF}")
     board_process = start_board(node, data_dir, host, port) if board else None  # before the producer thread
