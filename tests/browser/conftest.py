@@ -3,8 +3,6 @@ Playwright, with every request the page makes recorded (and any to a foreign hos
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect, sync_playwright
 
@@ -21,7 +18,7 @@ from stoa.protocol import PrivateKey, SignedTransaction, reference_block
 from stoa.protocol.operations import Operation
 from stoa.protocol.types import parse_time
 
-from ..integration.conftest import STOA, RunningNode, free_port, init_network
+from ..integration.conftest import RunningNode, init_network, start_node
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=15_000)  # a broadcast waits for its block; the machine may be busy
@@ -53,25 +50,8 @@ def leaks(requests: Iterable[Request], hidden: list[str]) -> list[str]:
 
 
 def start_demo_node(data_dir: Path) -> RunningNode:
-    chain_id = init_network(data_dir)
-    port = free_port()
-    log = open(data_dir / "node.log", "ab")  # noqa: SIM115 (the process owns it)
-    command = [*STOA, "run", "--data-dir", str(data_dir), "--port", str(port), "--block-mode", "instant", "--demo"]
-    process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-    )
-    node = RunningNode(data_dir, port, process, chain_id)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"stoa run exited: {(data_dir / 'node.log').read_text()[-2000:]}")
-        try:
-            node.call("condenser_api.get_dynamic_global_properties")
-            return node
-        except (httpx.HTTPError, RuntimeError):
-            time.sleep(0.1)
-    node.stop()
-    pytest.fail("stoa run did not answer within 60 s")
+    """A dev network with the demo people and posts, making a block as soon as transactions wait."""
+    return start_node(data_dir, init_network(data_dir), extra=("--demo",), wait=60)
 
 
 @pytest.fixture(scope="module")

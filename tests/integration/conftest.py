@@ -67,17 +67,25 @@ def init_network(data_dir: Path) -> str:
     return str(orjson.loads(done.stdout)["chain_id"])
 
 
-def start_node(data_dir: Path, chain_id: str, block_mode: str = "instant", port: int | None = None) -> RunningNode:
+def start_node(
+    data_dir: Path,
+    chain_id: str,
+    block_mode: str = "instant",
+    port: int | None = None,
+    extra: tuple[str, ...] = (),
+    wait: float = 30,
+) -> RunningNode:
+    """`stoa run` on `data_dir` (plus `extra` options), once it answers JSON-RPC."""
     port = port or free_port()
     log = open(data_dir / "node.log", "ab")  # noqa: SIM115 (the process owns it)
     process = subprocess.Popen(
-        [*STOA, "run", "--data-dir", str(data_dir), "--port", str(port), "--block-mode", block_mode],
+        [*STOA, "run", "--data-dir", str(data_dir), "--port", str(port), "--block-mode", block_mode, *extra],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     node = RunningNode(data_dir, port, process, chain_id)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"stoa run exited with {process.returncode}: {(data_dir / 'node.log').read_text()[-2000:]}")
@@ -87,7 +95,7 @@ def start_node(data_dir: Path, chain_id: str, block_mode: str = "instant", port:
         except (httpx.HTTPError, RuntimeError):
             time.sleep(0.1)
     node.stop()
-    pytest.fail("stoa run did not answer within 30 s")
+    pytest.fail(f"stoa run did not answer within {wait:.0f} s")
 
 
 @pytest.fixture(scope="module")
