@@ -31,7 +31,7 @@ from stoa.protocol.operations import (
     Operation,
     validate_operation,
 )
-from stoa.protocol.types import TIME, UINT16
+from stoa.protocol.types import TIME, UINT16, require_sorted_unique
 
 from ..vectors import PUBLIC, SIGNATURE_HEX, TRANSFER, TRANSFER_ID, TRANSFER_UNSIGNED_HEX, WIF
 from .strategies import operations, records
@@ -1459,3 +1459,10 @@ def test_time_accepts_other_iso_forms(text: str) -> None:
 
 def test_version_superscript_digit() -> None:
     rejects(ShapeError, "", "version", VERSION.parse, "\u00b2.0.0")
+
+
+def test_out_of_order_keys_off_the_wire_are_named_printably() -> None:
+    """Keys decoded from fuzzed bytes may hold control characters; the message must still print."""
+    with pytest.raises(ShapeError) as caught:
+        require_sorted_unique(["b\x13\udcfb", "a\x05"], "map keys")
+    assert str(caught.value).isprintable() and "out of order" in str(caught.value)

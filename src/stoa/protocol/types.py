@@ -83,6 +83,8 @@ def pack_varint(value: int, out: bytearray) -> None:
 
 def unpack_varint(data: bytes, pos: int) -> tuple[int, int]:
     """Read an unsigned LEB128 value of at most 32 bits, as fc does."""
+    if pos < len(data) and data[pos] < 0x80:  # one byte: most counts and string lengths
+        return data[pos], pos + 1
     result = shift = 0
     while True:
         if pos >= len(data):
@@ -390,7 +392,8 @@ def require_sorted_unique(keys: Iterable[Any], what: str, error: type[ProtocolEr
         if index and not previous < key:
             rule = "duplicate" if previous == key else "unsorted"
             detail = "appears twice" if previous == key else "is out of order"
-            raise error(str(index), rule, f"{what} must be sorted ascending and unique; {key!s} {detail}")
+            shown = str(key) if str(key).isprintable() else ascii(str(key))  # bytes off the wire may be anything
+            raise error(str(index), rule, f"{what} must be sorted ascending and unique; {shown} {detail}")
         previous = key
 
 
