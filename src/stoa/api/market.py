@@ -70,9 +70,7 @@ class Trade:
 
 
 def trades(state: State, where: str, params: tuple[Any, ...], order: str, limit: int = -1) -> list[Trade]:
-    """Trades from `market_fills` (none before the first fill creates it); `where` and `order` are our SQL."""
-    if state.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'market_fills'").fetchone() is None:
-        return []
+    """Trades from `market_fills`; `where` and `order` are our SQL."""
     sql = f"SELECT time, steem, sbd, taker_sold FROM market_fills WHERE {where} ORDER BY {order} LIMIT ?"
     return [Trade(*row) for row in state.db.execute(sql, (*params, limit))]
 

@@ -70,6 +70,7 @@ class Table(Generic[T]):
         self.columns = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
         self._values = operator.attrgetter(*self.columns)  # one C call per row instead of a getattr each
         self._key_values = operator.attrgetter(*key)
+        self._key_positions = tuple(self.columns.index(k) for k in key)
         self._types = {f.name: SQL_TYPES[str(f.type)] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         cols = ", ".join(self.columns)
         where = " AND ".join(f"{k} = ?" for k in key)
@@ -97,7 +98,7 @@ class Table(Generic[T]):
         return values if isinstance(values, tuple) else (values,)
 
     def _row_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(row[self.columns.index(k)] for k in self.key)
+        return tuple(row[at] for at in self._key_positions)
 
     def key_of(self, obj: T) -> tuple[Any, ...]:
         values = self._key_values(obj)
@@ -109,7 +110,7 @@ class Table(Generic[T]):
             return self._last_rows
         rows = None
         if self.cached and type(db) is WriterConnection:
-            rows = db.cache.tables.get(self.name) or db.cache.register(self)
+            rows = db.cache.register(self)
             self._last_db, self._last_rows = db, rows
         return rows
 
@@ -250,6 +251,10 @@ HISTORY_DDL = [
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS transaction_index (
         trx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, trx_num INTEGER NOT NULL) WITHOUT ROWID""",
+    # the market history: one row per fill (market_history_plugin's order_history_object)
+    """CREATE TABLE IF NOT EXISTS market_fills (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,
+        steem INTEGER NOT NULL, sbd INTEGER NOT NULL, taker_sold TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS market_fills_time ON market_fills (time)",
 ]
 
 
@@ -299,7 +304,7 @@ class State:
         # The writer keeps one copy of each single-row object (global properties, reward fund, feed,
         # schedule), which evaluators change and save; every rollback drops the copies.
         self._singletons: dict[str, Any] = {}
-        # Derived, non-consensus lookups (reputations) the writer may remember; dropped on rollback too.
+        # Derived, non-consensus lookups (history heads) the writer may remember; dropped on rollback too.
         self.memo: dict[str, dict[Any, Any]] = {}
 
     @classmethod

@@ -66,9 +66,8 @@ class TableRows:
         if self.next_id is None:
             stored = BASE_EXECUTE(db, f"SELECT COALESCE(MAX(id), -1) + 1 FROM {self.table.name}").fetchone()[0]
             column = self.table.columns.index("id")
-            waiting = (row[column] + 1 for key in self.pending if (row := self.rows[key]) is not None)
-            self.next_id = max(waiting, default=int(stored))
-            self.next_id = max(self.next_id, int(stored))
+            waiting = [row[column] + 1 for key in self.pending if (row := self.rows[key]) is not None]
+            self.next_id = max([int(stored), *waiting])
         taken = self.next_id
         self.next_id += 1
         return taken

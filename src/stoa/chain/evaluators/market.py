@@ -30,11 +30,6 @@ from ..state import ACCOUNTS, CONVERT_REQUESTS, LIMIT_ORDERS, State
 from .common import deposit, spend
 
 MAX_LIMIT_ORDER_EXPIRATION = 28 * 24 * 3600  # STEEM_MAX_LIMIT_ORDER_EXPIRATION
-FILLS_DDL = (
-    "CREATE TABLE IF NOT EXISTS market_fills (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
-    " steem INTEGER NOT NULL, sbd INTEGER NOT NULL, taker_sold TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS market_fills_time ON market_fills (time)",
-)
 
 
 @evaluates(LimitOrderCreate)
@@ -147,13 +142,8 @@ def cancel_order(ctx: ApplyContext, order: LimitOrder) -> None:
 
 def record_fill(ctx: ApplyContext, taker_pays: Asset, maker_pays: Asset) -> None:
     """One trade for the market history (market_history_plugin's order_history_object)."""
-    state = ctx.state
-    if not state.memo.setdefault("market", {}).get("fills-table"):
-        for statement in FILLS_DDL:
-            state.db.execute(statement)
-        state.memo["market"]["fills-table"] = True
     steem, sbd = (taker_pays, maker_pays) if taker_pays.symbol == STEEM else (maker_pays, taker_pays)
-    state.db.execute(
+    ctx.state.db.execute(
         "INSERT INTO market_fills (time, steem, sbd, taker_sold) VALUES (?, ?, ?, ?)",
         (ctx.now, steem.amount, sbd.amount, taker_pays.symbol),
     )
