@@ -96,6 +96,10 @@ class ApplyContext:
         """Record a virtual operation at the current position."""
         record_operation(self, op, virtual=True)
 
+    def position(self, virtual: bool = True) -> tuple[str, int, int, int]:
+        """Where an operation recorded now goes: the first four fields of a `history` entry."""
+        return self.trx_id, self.trx_in_block, self.op_in_trx, int(virtual)
+
 
 def impacted_accounts(op: Operation) -> set[str]:
     """Every account an operation names (steemd's get_impacted_accounts, derived from field types)."""
@@ -155,7 +159,7 @@ def _collect_field(codec: Any, value: Any, names: set[str]) -> None:
 
 
 def record_operation(ctx: ApplyContext, op: Operation, virtual: bool) -> None:
-    ctx.history.append((ctx.trx_id, ctx.trx_in_block, ctx.op_in_trx, int(virtual), op))
+    ctx.history.append((*ctx.position(virtual), op))
 
 
 def flush_history(ctx: ApplyContext) -> None:
@@ -175,7 +179,9 @@ def flush_history(ctx: ApplyContext) -> None:
                 virtual,
                 trx_id,
                 ctx.now,
-                orjson.dumps(OPERATION.dump(op, False)),
+                # text, not orjson's bytes: each of those holds an oversized buffer, and a million
+                # alive at once (a big cashout's virtual operations) cost seconds of page faults
+                orjson.dumps(OPERATION.dump(op, False)).decode(),
             )
         )
         entries.extend((account, op_id) for account in impacted_accounts(op))  # per account, in op order

@@ -244,7 +244,7 @@ HISTORY_DDL = [
     """CREATE TABLE IF NOT EXISTS operations (
         id INTEGER PRIMARY KEY, block_num INTEGER NOT NULL, trx_in_block INTEGER NOT NULL,
         op_in_trx INTEGER NOT NULL, virtual_op INTEGER NOT NULL, trx_id TEXT NOT NULL,
-        timestamp INTEGER NOT NULL, op BLOB NOT NULL)""",
+        timestamp INTEGER NOT NULL, op TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS operations_block ON operations (block_num)",
     """CREATE TABLE IF NOT EXISTS account_history (
         account TEXT NOT NULL, seq INTEGER NOT NULL, op_id INTEGER NOT NULL, PRIMARY KEY (account, seq)
@@ -260,7 +260,7 @@ HISTORY_DDL = [
 
 # The shape of the tables above. A database written under another version is not migrated: it is
 # discarded and derived again from the block log, which is the durable record.
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def discard_outdated(path: Path) -> bool:

@@ -215,16 +215,23 @@ class Cashout:
         is left unclaimed (it stays in the pool, HF20)."""
         if not comment.allow_curation_rewards or comment.total_vote_weight <= 0 or not tokens:
             return tokens
-        unclaimed, total, dgp, emit = tokens, comment.total_vote_weight, self.dgp, self.ctx.emit
-        for _, voter, weight in self.votes.get(comment.id, ()):  # a million times in a big block: locals
+        # a million times in a big block: everything the loop touches is a local
+        unclaimed, total, dgp, accounts = tokens, comment.total_vote_weight, self.dgp, self.accounts
+        record, position, author, permlink = (
+            self.ctx.history.append,
+            self.ctx.position(),
+            comment.author,
+            comment.permlink,
+        )
+        for _, voter, weight in self.votes.get(comment.id, ()):
             claim = tokens * weight // total
             if claim <= 0:
                 continue
             unclaimed -= claim
-            curator = self.account(voter)
+            curator = accounts[voter]
             vests = reward_vesting(dgp, curator, claim)
             curator.curation_rewards += claim
-            emit(CurationReward(voter, Asset(vests, VESTS), comment.author, comment.permlink))
+            record((*position, CurationReward(voter, Asset(vests, VESTS), author, permlink)))
         return unclaimed
 
     def pay_beneficiaries(self, comment: Comment, tokens: int) -> int:
