@@ -14,10 +14,21 @@ dropped from the JSON key. Fields declared with `init=False` are private caches,
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, ClassVar, TypeVar, dataclass_transform, get_args, get_origin, get_type_hints
+from collections.abc import Callable
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    NamedTuple,
+    TypeVar,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from .errors import EncodingError, ProtocolError, ShapeError
-from .types import Codec, Optional, type_name
+from .types import Bool, Codec, Optional, String, Varint, type_name
 
 R = TypeVar("R", bound="Record")
 _MISSING = dataclasses.MISSING
@@ -42,44 +53,25 @@ class Record:
     __slots__ = ()
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     JSON_ALIASES: ClassVar[dict[str, str]] = {}
+    _codecs: ClassVar[FieldCodecs]  # written by `record` for each class
 
     @classmethod
     def parse(cls: type[R], value: Any) -> R:
         if type(value) is not dict:
             raise ShapeError("", "type", f"expected an object for {cls.__name__}, got {type_name(value)}")
-        args = []
-        for field in cls.FIELDS:
-            name = field.key
-            if name in value:
-                raw = value[name]
-            else:
-                raw = _fallback(value, field)
-                if raw is _MISSING:
-                    args.append(field.default)
-                    continue
-            try:
-                args.append(field.codec.parse(raw))
-            except ProtocolError as error:
-                raise error.nested(name) from None
-        return cls(*args)
+        return cls(*cls._codecs.parse(value))
 
     @classmethod
     def dump(cls, value: Record, appbase: bool) -> dict[str, Any]:
-        out = {}
-        for field in cls.FIELDS:
-            item = getattr(value, field.name)
-            if item is not None:  # fc leaves unset optionals out of JSON
-                out[field.key] = field.codec.dump(item, appbase)
-        return out
+        return cls._codecs.dump(value, appbase)
 
     @classmethod
     def pack(cls, value: Record, out: bytearray) -> None:
-        for field in cls.FIELDS:
-            field.codec.pack(getattr(value, field.name), out)
+        cls._codecs.pack(value, out)
 
     @classmethod
     def unpack(cls: type[R], data: bytes, pos: int) -> tuple[R, int]:
-        args, pos = unpack_fields(cls.FIELDS, data, pos)
+        args, pos = cls._codecs.unpack(data, pos)
         return cls(*args), pos
 
     def to_json(self, appbase: bool = False) -> dict[str, Any]:
@@ -101,6 +93,21 @@ class Record:
         """Stateless protocol rules; records without rules accept every well-formed value."""
 
 
+def parse_fields(fields: tuple[Field, ...], value: dict[str, Any]) -> list[Any]:
+    """The values of `fields` parsed from a JSON object, each error naming its field."""
+    args = []
+    for field in fields:
+        raw = value[field.key] if field.key in value else _fallback(value, field)
+        if raw is _MISSING:
+            args.append(field.default)
+            continue
+        try:
+            args.append(field.codec.parse(raw))
+        except ProtocolError as error:
+            raise error.nested(field.key) from None
+    return args
+
+
 def unpack_fields(fields: tuple[Field, ...], data: bytes, pos: int) -> tuple[list[Any], int]:
     """The values of `fields` read in order from `data` at `pos`, and the offset after them."""
     args = []
@@ -111,6 +118,64 @@ def unpack_fields(fields: tuple[Field, ...], data: bytes, pos: int) -> tuple[lis
             raise error.nested(field.key) from None
         args.append(item)
     return args, pos
+
+
+IDENTITY_DUMPS = (String, Varint, Bool)  # codecs whose JSON is the value itself
+
+
+class FieldCodecs(NamedTuple):
+    """One record class's parse, dump, pack and unpack over its fields, written out field by field."""
+
+    parse: Callable[[dict[str, Any]], tuple[Any, ...]]
+    dump: Callable[[Any, bool], dict[str, Any]]
+    pack: Callable[[Any, bytearray], None]
+    unpack: Callable[[bytes, int], tuple[tuple[Any, ...], int]]
+
+
+def compile_codecs(fields: tuple[Field, ...]) -> FieldCodecs:
+    """The four functions for `fields`, generated as source the way dataclasses writes `__init__`.
+
+    Replaying the block log, checking transactions and writing history JSON run them millions of
+    times, and a loop over the fields cost as much as the fields' own codecs. On an error the
+    generic loop runs again, so that the error names its field exactly as before.
+    """
+    env: dict[str, Any] = {
+        "ProtocolError": ProtocolError,
+        "MISSING": _MISSING,
+        "fallback": _fallback,
+        "parse_fields": parse_fields,
+        "unpack_fields": unpack_fields,
+        "FIELDS": fields,
+    }
+    parse = ["def parse(value):", "    try:", "        pass"]
+    dump = ["def dump(value, appbase):", "    out = {}"]
+    pack = ["def pack(value, out):", "    pass"]
+    unpack = ["def unpack(data, pos):", "    start = pos", "    try:", "        pass"]
+    for at, field in enumerate(fields):
+        env[f"field{at}"], codec = field, field.codec
+        env[f"parse{at}"], env[f"dump{at}"], env[f"pack{at}"], env[f"unpack{at}"] = (
+            codec.parse,
+            codec.dump,
+            codec.pack,
+            codec.unpack,
+        )
+        parse += [
+            f"        raw = value.get({field.key!r}, MISSING)",
+            f"        if raw is MISSING: raw = fallback(value, field{at})",
+            f"        arg{at} = field{at}.default if raw is MISSING else parse{at}(raw)",
+        ]
+        item = "item" if type(codec) in IDENTITY_DUMPS else f"dump{at}(item, appbase)"
+        # fc leaves unset optionals out of JSON
+        dump += [f"    item = value.{field.name}", f"    if item is not None: out[{field.key!r}] = {item}"]
+        pack.append(f"    pack{at}(value.{field.name}, out)")
+        unpack.append(f"        arg{at}, pos = unpack{at}(data, pos)")
+    args = "(" + "".join(f"arg{at}, " for at in range(len(fields))) + ")"
+    parse += ["    except ProtocolError:", "        parse_fields(FIELDS, value)", "        raise", f"    return {args}"]
+    dump.append("    return out")
+    unpack += ["    except ProtocolError:", "        unpack_fields(FIELDS, data, start)", "        raise"]
+    unpack.append(f"    return {args}, pos")
+    exec("\n".join(parse + dump + pack + unpack), env)
+    return FieldCodecs(env["parse"], env["dump"], env["pack"], env["unpack"])
 
 
 def _fallback(value: dict[str, Any], field: Field) -> Any:
@@ -153,4 +218,5 @@ def record(cls: type[R]) -> type[R]:
         for f in dataclasses.fields(made)  # type: ignore[arg-type]
         if f.init  # init=False fields are caches, not wire fields
     )
+    made._codecs = compile_codecs(made.FIELDS)
     return made

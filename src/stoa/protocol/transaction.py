@@ -14,7 +14,7 @@ from .fields import Extensions, TimePointSec, Uint16, Uint32
 from .hashes import sha256
 from .keys import SIGNATURE, PrivateKey, PublicKey, recover_public_key
 from .operations import OPERATION, Operation, validate_operation
-from .record import Record, record, unpack_fields
+from .record import Record, record
 from .types import Vector
 
 ZERO_CHAIN_ID = bytes(32)
@@ -87,7 +87,7 @@ class SignedTransaction(Transaction):
     def unpack(cls, data: bytes, pos: int) -> tuple[SignedTransaction, int]:
         """Decode, keeping the bytes just read as the transaction's packed forms (no re-packing later)."""
         start = pos
-        args, middle = unpack_fields(Transaction.FIELDS, data, pos)
+        args, middle = Transaction._codecs.unpack(data, pos)
         try:
             signatures, pos = SIGNATURES.unpack(data, middle)
         except ProtocolError as error:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import struct
-from calendar import timegm
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -291,7 +290,7 @@ def parse_time(text: str) -> int:
         moment = datetime.fromisoformat(body)
     except ValueError:
         raise ShapeError("", "time", f"{text!r} is not a valid date and time") from None
-    return timegm(moment.timetuple())
+    return int(moment.replace(tzinfo=UTC).timestamp())  # whole seconds: exact in a float
 
 
 class TimePointSec:
