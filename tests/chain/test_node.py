@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from stoa.chain import state
 from stoa.chain.errors import AuthorityError, ChainError
 from stoa.chain.node import Node
+from stoa.chain.state import block_op_ids
 from stoa.protocol import Asset, PrivateKey
 from stoa.protocol.operations import Comment, Transfer, Vote
 
@@ -79,3 +81,26 @@ def test_expired_transactions_are_rejected(chain: DevChain) -> None:
     chain.node.generate_blocks(30)
     with pytest.raises(ChainError, match="expired"):
         chain.node.push_transaction(tx)
+
+
+def test_operations_are_numbered_within_their_block(chain: DevChain) -> None:
+    pending = chain.apply(Transfer("initminer", "initminer", Asset(1, "STEEM"), "one"))
+    block = pending.block_num
+    ids = [
+        row[0] for row in chain.state.db.execute("SELECT id FROM operations WHERE block_num = ? ORDER BY id", (block,))
+    ]
+    start = block_op_ids(block).start
+    assert ids == list(range(start, start + len(ids)))  # the transfer, then the block's virtual operations
+    assert len(ids) >= 2
+
+
+def test_a_block_with_more_operations_than_history_can_number_is_refused(
+    chain: DevChain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = chain.state.dgp().head_block_number
+    monkeypatch.setattr(state, "OP_INDEX_BITS", 1)  # room for two operations a block
+    chain.push(Transfer("initminer", "initminer", Asset(1, "STEEM"), "one"))
+    chain.push(Transfer("initminer", "initminer", Asset(1, "STEEM"), "two"))
+    with pytest.raises(RuntimeError, match="more than history can number"):
+        chain.node.produce_block()
+    assert chain.state.dgp().head_block_number == head

@@ -15,7 +15,7 @@ from ..chain.authority import SignState, required_authorities
 from ..chain.node import Node
 from ..chain.objects import Account, DynamicGlobalProperties, Witness
 from ..chain.reputation import reputation
-from ..chain.state import ACCOUNTS, WITNESS_VOTES, WITNESSES, State
+from ..chain.state import ACCOUNTS, WITNESS_VOTES, WITNESSES, State, block_op_ids
 from ..protocol import Authority, PublicKey, SignedBlock, SignedTransaction
 from ..protocol.asset import SYMBOLS
 from ..protocol.operations import OPERATION
@@ -187,11 +187,12 @@ class ChainReader:
 
     def operations_in_block(self, block_num: int, only_virtual: bool) -> list[dict[str, Any]]:
         sql = (
-            "SELECT * FROM operations WHERE block_num = ?"
+            "SELECT * FROM operations WHERE id BETWEEN ? AND ?"
             + (" AND virtual_op = 1" if only_virtual else "")
             + " ORDER BY id"
         )
-        return [operation_row(row) for row in self.state.db.execute(sql, (block_num,))]
+        ids = block_op_ids(block_num)
+        return [operation_row(row) for row in self.state.db.execute(sql, (ids.start, ids.stop - 1))]
 
     def account_history(self, account: str, start: int, limit: int) -> list[tuple[int, dict[str, Any]]]:
         """Entries with sequence numbers in (start − limit, start]; start −1 means the newest."""

@@ -33,7 +33,7 @@ from .schedule import (
     slot_at_time,
     update_witness_schedule,
 )
-from .state import BLOCK_SUMMARY, DGP, TRANSACTIONS, State
+from .state import BLOCK_SUMMARY, DGP, TRANSACTIONS, State, block_op_ids
 
 OpT = TypeVar("OpT", bound=Operation)
 Evaluator = Callable[["ApplyContext", Any], None]
@@ -165,11 +165,13 @@ def record_operation(ctx: ApplyContext, op: Operation, virtual: bool) -> None:
 def flush_history(ctx: ApplyContext) -> None:
     """Write the block's operations, each account's history entries and transaction positions."""
     db = ctx.state.db
-    first_id = int(db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM operations").fetchone()[0])
+    ids = block_op_ids(ctx.block_num)
+    if len(ctx.history) > len(ids):
+        raise RuntimeError(f"block {ctx.block_num} has {len(ctx.history)} operations, more than history can number")
     rows = []
     entries: list[tuple[str, int]] = []
     for offset, (trx_id, trx_in_block, op_in_trx, virtual, op) in enumerate(ctx.history):
-        op_id = first_id + offset
+        op_id = ids[offset]
         rows.append(
             (
                 op_id,

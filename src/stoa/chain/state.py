@@ -44,6 +44,11 @@ from .objects import (
 from .writeback import BASE_EXECUTE, BASE_EXECUTEMANY, MISSING, TableRows, WriterConnection
 
 T = TypeVar("T")
+
+# The sqlite3 module binds bytes and bool only after looking for an adapter and failing twice with
+# AttributeError; with adapters registered it finds one at once (bytes(b) is b itself).
+sqlite3.register_adapter(bytes, bytes)
+sqlite3.register_adapter(bool, int)
 SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bytes": "BLOB", "bool": "INTEGER"}
 
 
@@ -238,6 +243,16 @@ CONSENSUS_TABLES: tuple[Table[Any], ...] = (
 
 REPUTATIONS = Table("reputations", Reputation, ("account",), cached=True)  # not consensus: outside the digest
 
+# An operation's id is its block number and its place in the block, so a block's operations are one
+# range of the table's own key and need no index of their own.
+OP_INDEX_BITS = 28  # up to 268 million operations a block, 34 billion blocks
+
+
+def block_op_ids(block_num: int) -> range:
+    """The ids the operations of block `block_num` may take."""
+    return range(block_num << OP_INDEX_BITS, (block_num + 1) << OP_INDEX_BITS)
+
+
 # What the node remembers beside consensus: every applied operation (real and virtual), each
 # account's history, and where each transaction landed. Rebuilt by replay like everything else.
 HISTORY_DDL = [
@@ -245,7 +260,6 @@ HISTORY_DDL = [
         id INTEGER PRIMARY KEY, block_num INTEGER NOT NULL, trx_in_block INTEGER NOT NULL,
         op_in_trx INTEGER NOT NULL, virtual_op INTEGER NOT NULL, trx_id TEXT NOT NULL,
         timestamp INTEGER NOT NULL, op TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS operations_block ON operations (block_num)",
     """CREATE TABLE IF NOT EXISTS account_history (
         account TEXT NOT NULL, seq INTEGER NOT NULL, op_id INTEGER NOT NULL, PRIMARY KEY (account, seq)
     ) WITHOUT ROWID""",
@@ -260,7 +274,7 @@ HISTORY_DDL = [
 
 # The shape of the tables above. A database written under another version is not migrated: it is
 # discarded and derived again from the block log, which is the durable record.
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 def discard_outdated(path: Path) -> bool:

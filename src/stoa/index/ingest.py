@@ -20,6 +20,7 @@ import orjson
 from ..chain import params
 from ..chain.apply import AppliedBlock
 from ..chain.genesis import Genesis
+from ..chain.state import OP_INDEX_BITS
 from ..protocol.operations import (
     AccountCreate,
     AccountCreateWithDelegation,
@@ -459,7 +460,7 @@ def rebuild(db: sqlite3.Connection, genesis: Genesis, progress: Callable[[int, i
 
     drop(db)
     create(db, genesis_accounts(genesis))
-    last = int(db.execute("SELECT COALESCE(MAX(block_num), 0) FROM operations").fetchone()[0])
+    last = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0]) >> OP_INDEX_BITS
     rows = db.execute("SELECT block_num, timestamp, op FROM operations ORDER BY id")
     for block_num, timestamp, raw in rows.fetchall():
         apply_operation(db, timestamp, OPERATION.parse(orjson.loads(raw)))
