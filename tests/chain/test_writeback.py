@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stoa.chain.objects import RecentTransaction
-from stoa.chain.state import TRANSACTIONS, State
+from stoa.chain.objects import CommentVote, RecentTransaction
+from stoa.chain.state import COMMENT_VOTES, TRANSACTIONS, State
 
 
 def tx(n: int, expiration: int = 100) -> RecentTransaction:
@@ -137,3 +137,47 @@ def test_due_rows_merge_pending_changes_without_flushing(state: State, tmp_path:
         assert due_ids(state, 200) == [2, 3]
         assert stored(tmp_path / "state.db")[tx(1).trx_id] == 100  # nothing flushed
     assert due_ids(state, 200) == [2, 3]
+
+
+def vote(voter: str) -> CommentVote:
+    return CommentVote("alice", "post", voter, 1, 1, 100, 0, 0)
+
+
+def vote_queries(state: State) -> list[str]:
+    """Every statement the writer sends that reads comment_votes, from now on."""
+    seen: list[str] = []
+    state.db.set_trace_callback(
+        lambda sql: seen.append(sql) if sql.startswith("SELECT") and "comment_votes" in sql else None
+    )
+    return seen
+
+
+def test_rows_of_a_complete_prefix_are_found_missing_without_a_query(state: State) -> None:
+    with state.transaction():
+        COMMENT_VOTES.mark_complete(state.db, ("alice", "post"))
+        queries = vote_queries(state)
+        assert COMMENT_VOTES.get(state.db, "alice", "post", "bob") is None
+        COMMENT_VOTES.insert(state.db, vote("bob"))
+        assert COMMENT_VOTES.get(state.db, "alice", "post", "bob") == vote("bob")
+        assert COMMENT_VOTES.get(state.db, "alice", "other", "bob") is None  # another prefix asks SQLite
+        assert len(queries) == 1
+
+
+def test_sql_written_elsewhere_ends_what_the_cache_knows_to_be_complete(state: State) -> None:
+    with state.transaction():
+        COMMENT_VOTES.mark_complete(state.db, ("alice", "post"))
+    state.db.execute(COMMENT_VOTES.sql_insert, COMMENT_VOTES.row(vote("carol")))  # autocommit, past the cache
+    with state.transaction():
+        assert COMMENT_VOTES.get(state.db, "alice", "post", "carol") == vote("carol")
+
+
+def test_a_rolled_back_change_leaves_the_stored_row_findable(state: State) -> None:
+    """Rolling back forgets the changed row, so it must be read from SQLite again, not taken as missing."""
+    with state.transaction():
+        COMMENT_VOTES.mark_complete(state.db, ("alice", "post"))
+        COMMENT_VOTES.insert(state.db, vote("bob"))
+    with pytest.raises(ValueError), state.transaction():
+        COMMENT_VOTES.update(state.db, CommentVote("alice", "post", "bob", 0, 0, 0, 0, 1))
+        raise ValueError
+    with state.transaction():
+        assert COMMENT_VOTES.get(state.db, "alice", "post", "bob") == vote("bob")

@@ -127,8 +127,19 @@ class Table(Generic[T]):
     def _cached(self, db: sqlite3.Connection, rows: TableRows, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
         found = rows.rows.get(key, MISSING)
         if found is MISSING:
-            found = rows.rows[key] = BASE_EXECUTE(db, self.sql_get, key).fetchone()
+            if rows.complete and key[:-1] in rows.complete:
+                found = rows.rows[key] = None
+            else:
+                found = rows.rows[key] = BASE_EXECUTE(db, self.sql_get, key).fetchone()
         return found  # type: ignore[no-any-return]
+
+    def mark_complete(self, db: sqlite3.Connection, prefix: tuple[Any, ...]) -> None:
+        """Every row whose key starts with `prefix` (the key less its last column) is already in the
+        writer's cache: the writer has just made what they belong to. Looking up one that is not
+        there then asks SQLite nothing."""
+        rows = self._rows(db)
+        if rows is not None:
+            rows.complete.add(prefix)
 
     def insert(self, db: sqlite3.Connection, obj: T) -> None:
         """Add a row; a row with the same key already there is an IntegrityError, as in SQLite."""

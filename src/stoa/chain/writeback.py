@@ -50,6 +50,10 @@ class TableRows:
     pending: set[Key] = field(default_factory=set)
     written: set[Key] = field(default_factory=set)
     next_id: int | None = None  # the next free `id`, once asked for
+    # key prefixes (the key less its last column) whose every row is cached, so a missing row with
+    # such a prefix needs no query: rows made for something the writer itself created (`Table.
+    # mark_complete`). Forgetting one of its rows (undo, rollback) ends that knowledge.
+    complete: set[Key] = field(default_factory=set)
     # column index → the smallest value among pending rows, for the columns `earliest_pending` was asked
     # about (time columns end-of-block steps look up); kept current by `write`, forgotten on undo
     earliest: dict[int, Any] = field(default_factory=dict)
@@ -71,6 +75,12 @@ class TableRows:
         taken = self.next_id
         self.next_id += 1
         return taken
+
+
+def forget(rows: TableRows, key: Key) -> None:
+    """Drop a cached row so that the next read asks SQLite; its prefix is no longer known complete."""
+    rows.rows.pop(key, None)
+    rows.complete.discard(key[:-1])
 
 
 @dataclass
@@ -153,7 +163,7 @@ class RowCache:
         while len(self.journal) > mark.journal_length:
             rows, key, old, was_pending = self.journal.pop()
             if old is MISSING:
-                rows.rows.pop(key, None)
+                forget(rows, key)
             else:
                 rows.rows[key] = old
             if was_pending:
@@ -176,12 +186,13 @@ class RowCache:
         if total > MAX_CACHED_ROWS:
             for rows in self.tables.values():
                 rows.rows.clear()
+                rows.complete.clear()
 
     def rolled_back(self) -> None:
         """The whole transaction rolled back: forget every row written since the last commit."""
         for rows in self.tables.values():
             for key in rows.written:
-                rows.rows.pop(key, None)
+                forget(rows, key)
             rows.written.clear()
             rows.pending.clear()
             rows.next_id = None
@@ -209,6 +220,7 @@ class RowCache:
         if rows.pending:
             self._flush_table(rows)
         rows.rows.clear()
+        rows.complete.clear()
         rows.next_id = None
 
 

@@ -55,6 +55,7 @@ def create_comment(ctx: ApplyContext, author: Account, parent: Comment | None, o
     author.post_count += 1
     ACCOUNTS.update(state.db, author)
     COMMENTS.insert(state.db, new_comment(state, op, parent, ctx.now))
+    COMMENT_VOTES.mark_complete(state.db, (op.author, op.permlink))  # a new comment has no votes yet
     while parent is not None:  # every ancestor gains a descendant and becomes active
         parent.children += 1
         parent.active = ctx.now
