@@ -221,7 +221,7 @@ COMMENT_VOTES = Table(
 WITNESSES = Table("witnesses", Witness, ("owner",), ("votes",))
 WITNESS_VOTES = Table("witness_votes", WitnessVote, ("account", "witness"), ("witness",))
 BLOCK_SUMMARY = Table("block_summary", BlockSummary, ("slot",))
-TRANSACTIONS = Table("transactions", RecentTransaction, ("trx_id",), ("expiration",), cached=True)
+TRANSACTIONS = Table("transactions", RecentTransaction, ("trx_id",), ("expiration",), cached=True, clustered=True)
 DELEGATIONS = Table("vesting_delegations", VestingDelegation, ("delegator", "delegatee"), ("delegatee",))
 DELEGATION_EXPIRATIONS = Table("delegation_expirations", DelegationExpiration, ("id",), ("expiration",))
 WITHDRAW_ROUTES = Table("withdraw_routes", WithdrawRoute, ("from_account", "to_account"))
@@ -285,7 +285,7 @@ HISTORY_DDL = [
 
 # The shape of the tables above. A database written under another version is not migrated: it is
 # discarded and derived again from the block log, which is the durable record.
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 
 def discard_outdated(path: Path) -> bool:
