@@ -19,7 +19,7 @@ from .. import params
 from ..apply import ApplyContext, evaluates
 from ..errors import ChainError
 from ..objects import new_account
-from ..state import ACCOUNTS, DGP, State
+from ..state import ACCOUNTS, COMMENTS, DGP, State
 from .common import deposit, spend, steem_to_vests
 from .weight import create_vesting
 
@@ -126,6 +126,7 @@ def create(ctx: ApplyContext, op: NewAccountOp, fee: int, delegation: int) -> No
         create_vesting(state, dgp, account, fee, ctx.now)
         DGP.update(state.db, dgp)
     ACCOUNTS.insert(state.db, account)
+    COMMENTS.mark_complete(state.db, (account.name,))  # a new account has written nothing yet
 
 
 @evaluates(AccountUpdate)
