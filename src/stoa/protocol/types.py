@@ -148,8 +148,11 @@ class Int:
         out += self._struct.pack(value)
 
     def unpack(self, data: bytes, pos: int) -> tuple[int, int]:
-        end = need(data, pos, self._size)
-        return self._struct.unpack_from(data, pos)[0], end
+        try:
+            return self._struct.unpack_from(data, pos)[0], pos + self._size
+        except struct.error:
+            need(data, pos, self._size)  # the input is short: say by how much
+            raise
 
 
 UINT8 = Int("B")
@@ -230,8 +233,14 @@ class String:
         out += raw
 
     def unpack(self, data: bytes, pos: int) -> tuple[str, int]:
-        size, pos = unpack_varint(data, pos)
-        end = need(data, pos, size)
+        if pos < len(data) and data[pos] < 0x80:  # a length under 128, in one byte: nearly every string
+            size = data[pos]
+            pos += 1
+        else:
+            size, pos = unpack_varint(data, pos)
+        end = pos + size
+        if end > len(data):
+            need(data, pos, size)
         return data[pos:end].decode("utf-8", "surrogateescape"), end
 
 
