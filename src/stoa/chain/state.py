@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import operator
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -52,6 +52,14 @@ sqlite3.register_adapter(bool, int)
 SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bytes": "BLOB", "bool": "INTEGER"}
 
 
+def as_tuple_getter(names: list[str] | tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the named attributes of an object as a tuple."""
+    getter = operator.attrgetter(*names)
+    if len(names) > 1:
+        return getter
+    return lambda obj: (getter(obj),)
+
+
 class Table(Generic[T]):
     """A table whose rows are instances of a dataclass, keyed by some of its fields."""
 
@@ -73,8 +81,10 @@ class Table(Generic[T]):
         self.key = key
         self.indexes = indexes
         self.columns = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-        self._values = operator.attrgetter(*self.columns)  # one C call per row instead of a getattr each
-        self._key_values = operator.attrgetter(*key)
+        # An object's row and key: one C call (attrgetter) each, with no Python frame when the row or
+        # key has several columns; single values are wrapped in a tuple.
+        self.row: Callable[[T], tuple[Any, ...]] = as_tuple_getter(self.columns)
+        self.key_of: Callable[[T], tuple[Any, ...]] = as_tuple_getter(key)
         self._key_positions = tuple(self.columns.index(k) for k in key)
         self._types = {f.name: SQL_TYPES[str(f.type)] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         cols = ", ".join(self.columns)
@@ -98,16 +108,8 @@ class Table(Generic[T]):
         ]
         return statements
 
-    def row(self, obj: T) -> tuple[Any, ...]:
-        values = self._values(obj)
-        return values if isinstance(values, tuple) else (values,)
-
     def _row_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(row[at] for at in self._key_positions)
-
-    def key_of(self, obj: T) -> tuple[Any, ...]:
-        values = self._key_values(obj)
-        return values if len(self.key) > 1 else (values,)
 
     def _rows(self, db: sqlite3.Connection) -> TableRows | None:
         """This table's cached rows when `db` is the writer's connection and the table is cached."""
