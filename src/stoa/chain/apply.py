@@ -164,29 +164,18 @@ def record_operation(ctx: ApplyContext, op: Operation, virtual: bool) -> None:
 
 def flush_history(ctx: ApplyContext) -> None:
     """Write the block's operations, each account's history entries and transaction positions."""
-    db = ctx.state.db
-    ids = block_op_ids(ctx.block_num)
+    db, block_num, now = ctx.state.db, ctx.block_num, ctx.now
+    ids = block_op_ids(block_num)
     if len(ctx.history) > len(ids):
-        raise RuntimeError(f"block {ctx.block_num} has {len(ctx.history)} operations, more than history can number")
+        raise RuntimeError(f"block {block_num} has {len(ctx.history)} operations, more than history can number")
     rows = []
-    entries: list[tuple[str, int]] = []
-    for offset, (trx_id, trx_in_block, op_in_trx, virtual, op) in enumerate(ctx.history):
-        op_id = ids[offset]
-        rows.append(
-            (
-                op_id,
-                ctx.block_num,
-                trx_in_block,
-                op_in_trx,
-                virtual,
-                trx_id,
-                ctx.now,
-                # text, not orjson's bytes: each of those holds an oversized buffer, and a million
-                # alive at once (a big cashout's virtual operations) cost seconds of page faults
-                orjson.dumps(OPERATION.dump(op, False)).decode(),
-            )
-        )
-        entries.extend((account, op_id) for account in impacted_accounts(op))  # per account, in op order
+    entries: list[tuple[str, int]] = []  # (account, op id) per account, in op order
+    for op_id, (trx_id, trx_in_block, op_in_trx, virtual, op) in zip(ids, ctx.history, strict=False):  # ids outnumber operations
+        # text, not orjson's bytes: each of those holds an oversized buffer, and a million alive at
+        # once (a big cashout's virtual operations) cost seconds of page faults
+        body = orjson.dumps(OPERATION.dump(op, False)).decode()
+        rows.append((op_id, block_num, trx_in_block, op_in_trx, virtual, trx_id, now, body))
+        entries += [(account, op_id) for account in impacted_accounts(op)]
     db.executemany("INSERT INTO operations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     next_seq = history_heads(ctx.state, {account for account, _ in entries})
     history = []
