@@ -170,7 +170,8 @@ def flush_history(ctx: ApplyContext) -> None:
         raise RuntimeError(f"block {block_num} has {len(ctx.history)} operations, more than history can number")
     rows = []
     entries: list[tuple[str, int]] = []  # (account, op id) per account, in op order
-    for op_id, (trx_id, trx_in_block, op_in_trx, virtual, op) in zip(ids, ctx.history, strict=False):  # ids outnumber operations
+    numbered = zip(ids, ctx.history, strict=False)  # the block's ids outnumber its operations
+    for op_id, (trx_id, trx_in_block, op_in_trx, virtual, op) in numbered:
         # text, not orjson's bytes: each of those holds an oversized buffer, and a million alive at
         # once (a big cashout's virtual operations) cost seconds of page faults
         body = orjson.dumps(OPERATION.dump(op, False)).decode()
