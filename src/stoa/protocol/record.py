@@ -147,35 +147,57 @@ def compile_codecs(fields: tuple[Field, ...]) -> FieldCodecs:
         "unpack_fields": unpack_fields,
         "FIELDS": fields,
     }
-    parse = ["def parse(value):", "    try:", "        pass"]
-    dump = ["def dump(value, appbase):", "    out = {}"]
-    pack = ["def pack(value, out):", "    pass"]
-    unpack = ["def unpack(data, pos):", "    start = pos", "    try:", "        pass"]
     for at, field in enumerate(fields):
-        env[f"field{at}"], codec = field, field.codec
-        env[f"parse{at}"], env[f"dump{at}"], env[f"pack{at}"], env[f"unpack{at}"] = (
-            codec.parse,
-            codec.dump,
-            codec.pack,
-            codec.unpack,
-        )
-        parse += [
+        codec = field.codec
+        env[f"field{at}"] = field
+        env[f"parse{at}"], env[f"dump{at}"] = codec.parse, codec.dump
+        env[f"pack{at}"], env[f"unpack{at}"] = codec.pack, codec.unpack
+    args = "(" + "".join(f"arg{at}, " for at in range(len(fields))) + ")"
+    source = [*_parse_source(fields, args), *_dump_source(fields), *_pack_source(fields), *_unpack_source(fields, args)]
+    exec("\n".join(source), env)  # the source holds field names and indexes only, never data
+    return FieldCodecs(env["parse"], env["dump"], env["pack"], env["unpack"])
+
+
+def _parse_source(fields: tuple[Field, ...], args: str) -> list[str]:
+    lines = ["def parse(value):", "    try:", "        pass"]
+    for at, field in enumerate(fields):
+        lines += [
             f"        raw = value.get({field.key!r}, MISSING)",
             f"        if raw is MISSING: raw = fallback(value, field{at})",
             f"        arg{at} = field{at}.default if raw is MISSING else parse{at}(raw)",
         ]
-        item = "item" if type(codec) in IDENTITY_DUMPS else f"dump{at}(item, appbase)"
+    return [
+        *lines,
+        "    except ProtocolError:",
+        "        parse_fields(FIELDS, value)",
+        "        raise",
+        f"    return {args}",
+    ]
+
+
+def _dump_source(fields: tuple[Field, ...]) -> list[str]:
+    lines = ["def dump(value, appbase):", "    out = {}"]
+    for at, field in enumerate(fields):
+        item = "item" if type(field.codec) in IDENTITY_DUMPS else f"dump{at}(item, appbase)"
         # fc leaves unset optionals out of JSON
-        dump += [f"    item = value.{field.name}", f"    if item is not None: out[{field.key!r}] = {item}"]
-        pack.append(f"    pack{at}(value.{field.name}, out)")
-        unpack.append(f"        arg{at}, pos = unpack{at}(data, pos)")
-    args = "(" + "".join(f"arg{at}, " for at in range(len(fields))) + ")"
-    parse += ["    except ProtocolError:", "        parse_fields(FIELDS, value)", "        raise", f"    return {args}"]
-    dump.append("    return out")
-    unpack += ["    except ProtocolError:", "        unpack_fields(FIELDS, data, start)", "        raise"]
-    unpack.append(f"    return {args}, pos")
-    exec("\n".join(parse + dump + pack + unpack), env)
-    return FieldCodecs(env["parse"], env["dump"], env["pack"], env["unpack"])
+        lines += [f"    item = value.{field.name}", f"    if item is not None: out[{field.key!r}] = {item}"]
+    return [*lines, "    return out"]
+
+
+def _pack_source(fields: tuple[Field, ...]) -> list[str]:
+    return ["def pack(value, out):", "    pass", *(f"    pack{at}(value.{f.name}, out)" for at, f in enumerate(fields))]
+
+
+def _unpack_source(fields: tuple[Field, ...], args: str) -> list[str]:
+    lines = ["def unpack(data, pos):", "    start = pos", "    try:", "        pass"]
+    lines += [f"        arg{at}, pos = unpack{at}(data, pos)" for at in range(len(fields))]
+    return [
+        *lines,
+        "    except ProtocolError:",
+        "        unpack_fields(FIELDS, data, start)",
+        "        raise",
+        f"    return {args}, pos",
+    ]
 
 
 def _fallback(value: dict[str, Any], field: Field) -> Any:
