@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..protocol import SignedTransaction
@@ -9,7 +10,7 @@ from ..protocol.keys import PUBLIC_KEY
 from ..protocol.types import parse_items
 from .blocks import block_json, header_json
 from .database import get_transaction, string_list, verify_authority
-from .jsonrpc import Dispatcher, invalid_params, positional
+from .jsonrpc import Dispatcher, invalid_params
 from .reads import ChainReader
 from .shapes import account_json, dgp_json, witness_json
 
@@ -21,9 +22,7 @@ def integer(value: Any, field: str) -> int:
 
 
 def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
-    def add(method: str, count: int, handler: Any) -> None:
-        name = f"condenser_api.{method}"
-        dispatcher.add(name, lambda params: handler(*positional(params, method, count)))
+    add = partial(dispatcher.add_positional, "condenser_api")
 
     def accounts(names: Any) -> list[Any]:
         found = reader.accounts(string_list(names, "names"))

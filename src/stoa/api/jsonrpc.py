@@ -72,6 +72,15 @@ class Dispatcher:
             raise RuntimeError(f"{name} registered twice")
         self.handlers[name] = handler
 
+    def add_positional(self, api: str, method: str, count: int, handler: Callable[..., Any]) -> None:
+        """Register `api.method` taking condenser-style params: a list of at most `count` values,
+        passed to `handler` as arguments (missing ones as None)."""
+        self.add(f"{api}.{method}", lambda params: handler(*positional(params, method, count)))
+
+    def add_named(self, api: str, method: str, handler: Callable[[dict[str, Any]], Any]) -> None:
+        """Register `api.method` taking appbase-style params: one object, passed to `handler`."""
+        self.add(f"{api}.{method}", lambda params: handler(named(params, method)))
+
     def methods(self) -> list[str]:
         return sorted(self.handlers)
 

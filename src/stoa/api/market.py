@@ -18,9 +18,9 @@ empty list to an untracked size, a reversed range or an unknown owner; an error 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from ..chain.objects import LimitOrder
@@ -28,7 +28,7 @@ from ..chain.state import LIMIT_ORDERS, State
 from ..protocol.asset import SBD, STEEM
 from ..protocol.rules import account_name_problem
 from ..protocol.types import dump_int_json, format_time
-from .jsonrpc import Dispatcher, invalid_params, named, positional
+from .jsonrpc import Dispatcher, invalid_params, named
 from .reads import ChainReader
 from .rewards import account_arg, time_arg
 from .shapes import asset
@@ -289,11 +289,8 @@ def shown(value: Any) -> str:
 
 
 def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
-    def condenser(method: str, count: int, handler: Callable[..., Any]) -> None:
-        dispatcher.add(f"condenser_api.{method}", lambda params: handler(*positional(params, method, count)))
-
-    def history(method: str, handler: Callable[[dict[str, Any]], Any]) -> None:
-        dispatcher.add(f"market_history_api.{method}", lambda params: handler(named(params, method)))
+    condenser = partial(dispatcher.add_positional, "condenser_api")
+    history = partial(dispatcher.add_named, "market_history_api")
 
     def state() -> State:
         return reader.state

@@ -12,7 +12,7 @@ the newest row is deleted, and a VACUUM may renumber it: it is display only, nev
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from ..chain.objects import FeedHistory, RewardFund
@@ -30,7 +30,7 @@ from ..chain.state import (
 from ..protocol.asset import SBD, STEEM, VESTS
 from ..protocol.errors import ProtocolError
 from ..protocol.types import dump_int_json, format_time, parse_time
-from .jsonrpc import Dispatcher, invalid_params, named, positional
+from .jsonrpc import Dispatcher, invalid_params
 from .reads import ChainReader, checked_limit
 from .shapes import asset
 
@@ -248,11 +248,8 @@ def route_order(value: Any) -> str:
 
 
 def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
-    def condenser(method: str, count: int, handler: Callable[..., Any]) -> None:
-        dispatcher.add(f"condenser_api.{method}", lambda params: handler(*positional(params, method, count)))
-
-    def database(method: str, handler: Callable[[dict[str, Any]], Any]) -> None:
-        dispatcher.add(f"database_api.{method}", lambda params: handler(named(params, method)))
+    condenser = partial(dispatcher.add_positional, "condenser_api")
+    database = partial(dispatcher.add_named, "database_api")
 
     def state() -> State:
         return reader.state

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
@@ -16,7 +17,7 @@ from ..chain.reputation import display_score
 from ..index.communities import exists
 from ..protocol.rules import account_name_problem
 from ..protocol.types import format_time
-from .jsonrpc import Dispatcher, invalid_params, named, positional
+from .jsonrpc import Dispatcher, invalid_params, named
 from .posts import bridge_post, condenser_post, fetch_post, fetch_posts, votes_of
 from .reads import ChainReader
 
@@ -307,11 +308,8 @@ def register(dispatcher: Dispatcher, reader: ChainReader) -> None:
     def db() -> sqlite3.Connection:
         return reader.state.db
 
-    def condenser(method: str, count: int, handler: Any) -> None:
-        dispatcher.add(f"condenser_api.{method}", lambda p: handler(*positional(p, method, count)))
-
-    def bridge(method: str, handler: Any) -> None:
-        dispatcher.add(f"bridge.{method}", lambda p: handler(named(p, method)))
+    condenser = partial(dispatcher.add_positional, "condenser_api")
+    bridge = partial(dispatcher.add_named, "bridge")
 
     condenser("get_content", 2, lambda a, p: condenser_post(db(), fetch_post(db(), a, p)))
     condenser(
